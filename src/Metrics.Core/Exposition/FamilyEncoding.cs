@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace Metrics.Exposition;
+
+/// <summary>
+/// The UTF-8 bytes of a family's names, metadata lines and <c>le</c> labels, built once per family on its first
+/// scrape so later scrapes only copy them.
+/// </summary>
+internal sealed class FamilyEncoding
+{
+    public FamilyEncoding(MetricFamily family)
+    {
+        var shape = family.Shape;
+        SampleName = Utf8(shape.Name);
+        TextHeader = Utf8(TextMetadata(shape));
+        if (shape.Bounds is { } bounds)
+        {
+            BucketName = Utf8(shape.Name + "_bucket");
+            CountName = Utf8(shape.Name + "_count");
+            SumName = Utf8(shape.Name + "_sum");
+            TextBucketLabels = BucketLabels(bounds);
+        }
+    }
+
+    /// <summary>The sample name of counters and gauges, and the base of histogram sample names.</summary>
+    public byte[] SampleName { get; }
+
+    /// <summary><c># HELP</c> and <c># TYPE</c> lines in Prometheus text format 0.0.4.</summary>
+    public byte[] TextHeader { get; }
+
+    public byte[] BucketName { get; } = [];
+
+    public byte[] CountName { get; } = [];
+
+    public byte[] SumName { get; } = [];
+
+    /// <summary><c>le="…"</c> for each bucket, <c>+Inf</c> last, in the 0.0.4 form Prometheus's Go clients write.</summary>
+    public byte[][] TextBucketLabels { get; } = [];
+
+    private static string TextMetadata(FamilyShape shape)
+    {
+        var type = shape.Type.ToString().ToLowerInvariant();
+        var typeLine = $"# TYPE {shape.Name} {type}\n";
+        return shape.Help.Length == 0
+            ? typeLine
+            : $"# HELP {shape.Name} {LabelEncoding.EscapeHelp(shape.Help, escapeQuotes: false)}\n{typeLine}";
+    }
+
+    private static byte[][] BucketLabels(double[] bounds)
+    {
+        var labels = new byte[bounds.Length + 1][];
+        Span<byte> number = stackalloc byte[FloatFormatter.MaxLength];
+        for (var i = 0; i < bounds.Length; i++)
+        {
+            var length = FloatFormatter.Format(bounds[i], number);
+            labels[i] = [.. "le=\""u8, .. number[..length], (byte)'"'];
+        }
+
+        labels[bounds.Length] = "le=\"+Inf\""u8.ToArray();
+        return labels;
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}

@@ -1,0 +1,54 @@
+using Metrics.Exposition;
+
+namespace Metrics;
+
+/// <summary>
+/// A named metric with fixed label names and one series per distinct set of label values.
+/// Families come from a <see cref="MetricRegistry"/>; see <see cref="MetricFamily{TSeries}"/> for lookups.
+/// </summary>
+public abstract class MetricFamily
+{
+    /// <summary>The label value of every label on the overflow series, which takes label sets past the cardinality limit.</summary>
+    public const string OverflowLabelValue = "__overflow__";
+
+    private readonly string[] _labelNames;
+    private FamilyEncoding? _encoding;
+
+    private protected MetricFamily(MetricRegistry registry, FamilyShape shape, int cardinalityLimit)
+    {
+        Registry = registry;
+        Shape = shape;
+        _labelNames = shape.LabelNames;
+        CardinalityLimit = cardinalityLimit;
+    }
+
+    /// <summary>
+    /// The family's name as exposed in Prometheus text format. Counter names always end in <c>_total</c>:
+    /// registering <c>requests</c> or <c>requests_total</c> gives the family <c>requests_total</c>.
+    /// </summary>
+    public string Name => Shape.Name;
+
+    /// <summary>The help text.</summary>
+    public string Help => Shape.Help;
+
+    /// <summary>The Prometheus type.</summary>
+    public MetricType Type => Shape.Type;
+
+    /// <summary>The label names, in the order that lookups take their values.</summary>
+    public IReadOnlyList<string> LabelNames => _labelNames;
+
+    /// <summary>The most distinct label sets the family keeps before folding new ones into the overflow series.</summary>
+    public int CardinalityLimit { get; }
+
+    internal MetricRegistry Registry { get; }
+
+    internal FamilyShape Shape { get; }
+
+    internal string[] LabelNameArray => _labelNames;
+
+    internal SeriesKind Kind => Shape.Kind;
+
+    internal abstract SeriesList Series { get; }
+
+    internal FamilyEncoding Encoding => _encoding ??= new FamilyEncoding(this);
+}

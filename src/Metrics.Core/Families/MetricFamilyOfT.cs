@@ -1,0 +1,105 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Metrics;
+
+/// <summary>
+/// A family whose series are <typeparamref name="TSeries"/>. Looking up an existing series never locks and
+/// never allocates; the first lookup of a label set creates its series once, even under racing callers.
+/// </summary>
+/// <typeparam name="TSeries">The series class: <see cref="Counter"/>, <see cref="Gauge"/>, <see cref="Histogram"/>, ….</typeparam>
+public sealed class MetricFamily<TSeries> : MetricFamily
+    where TSeries : MetricSeries
+{
+    private readonly Func<MetricFamily<TSeries>, string[], TSeries> _create;
+    private readonly SeriesTable<TSeries> _table = new();
+    private TSeries? _overflow;
+
+    internal MetricFamily(MetricRegistry registry, FamilyShape shape, int cardinalityLimit, Func<MetricFamily<TSeries>, string[], TSeries> create)
+        : base(registry, shape, cardinalityLimit)
+    {
+        _create = create;
+    }
+
+    internal override SeriesList Series => _table.Series;
+
+    /// <summary>The series for one label value.</summary>
+    /// <exception cref="ArgumentException">The family does not have exactly one label.</exception>
+    // Hot path: no lock, no allocation once the series exists.
+    public TSeries WithLabels(string value) => WithLabels(new ReadOnlySpan<string>(in value));
+
+    /// <summary>The series for two label values, in label-name order.</summary>
+    /// <exception cref="ArgumentException">The family does not have exactly two labels.</exception>
+    public TSeries WithLabels(string first, string second)
+    {
+        var values = default(LabelValueSet);
+        values[0] = first;
+        values[1] = second;
+        return WithLabels(((ReadOnlySpan<string>)values)[..2]);
+    }
+
+    /// <summary>The series for three label values, in label-name order.</summary>
+    /// <exception cref="ArgumentException">The family does not have exactly three labels.</exception>
+    public TSeries WithLabels(string first, string second, string third)
+    {
+        var values = default(LabelValueSet);
+        values[0] = first;
+        values[1] = second;
+        values[2] = third;
+        return WithLabels((ReadOnlySpan<string>)values);
+    }
+
+    /// <summary>The series for any number of label values, in label-name order.</summary>
+    /// <exception cref="ArgumentException">The number of values differs from the number of label names.</exception>
+    /// <exception cref="ArgumentNullException">A value is null.</exception>
+    // Hot path: no lock, no allocation once the series exists.
+    public TSeries WithLabels(ReadOnlySpan<string> values)
+    {
+        if (values.Length != LabelNameArray.Length)
+        {
+            ThrowWrongCount(values.Length);
+        }
+
+        var hash = SeriesTable<TSeries>.Hash(values);
+        return _table.Find(values, hash) ?? GetOrCreate(values, hash);
+    }
+
+    private TSeries GetOrCreate(ReadOnlySpan<string> values, int hash)
+    {
+        TSeries overflow;
+        lock (_table.WriteLock)
+        {
+            var existing = _table.Find(values, hash);
+            if (existing is not null)
+            {
+                return existing;
+            }
+
+            if (_table.Count < CardinalityLimit)
+            {
+                var series = _create(this, values.ToArray());
+                _table.Add(series, hash);
+                return series;
+            }
+
+            overflow = _overflow ??= CreateOverflow();
+        }
+
+        // Counted outside the lock: the overflow counter lives in another family, with its own lock.
+        Registry.RecordSeriesOverflow(Name);
+        return overflow;
+    }
+
+    private TSeries CreateOverflow()
+    {
+        var values = new string[LabelNameArray.Length];
+        Array.Fill(values, OverflowLabelValue);
+        var series = _create(this, values);
+        _table.Append(series);
+        return series;
+    }
+
+    [DoesNotReturn]
+    private void ThrowWrongCount(int count) =>
+        throw new ArgumentException(
+            $"Metric '{Name}' takes {LabelNameArray.Length} label value(s), for [{string.Join(", ", LabelNameArray)}], but {count} were given.");
+}

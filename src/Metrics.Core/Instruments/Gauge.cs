@@ -1,0 +1,39 @@
+namespace Metrics;
+
+/// <summary>A value that goes up and down, such as in-flight requests or queue length.</summary>
+public sealed class Gauge : MetricSeries
+{
+    private long _bits;
+
+    internal Gauge(MetricFamily family, string[] labelValues)
+        : base(family, labelValues)
+    {
+    }
+
+    /// <summary>The current value.</summary>
+    public double Value => AtomicDouble.Read(ref _bits);
+
+    /// <summary>Sets the value.</summary>
+    // Hot path: one store; must never allocate, lock or block.
+    public void Set(double value) => AtomicDouble.Write(ref _bits, value);
+
+    /// <summary>Adds <paramref name="increment"/>, one by default.</summary>
+    // Hot path: a compare-exchange loop; must never allocate, lock or block.
+    public void Inc(double increment = 1.0) => AtomicDouble.Add(ref _bits, increment);
+
+    /// <summary>Subtracts <paramref name="decrement"/>, one by default.</summary>
+    public void Dec(double decrement = 1.0) => AtomicDouble.Add(ref _bits, -decrement);
+
+    /// <summary>Sets the value to the current Unix time in seconds.</summary>
+    public void SetToCurrentTime() => Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+
+    /// <summary>
+    /// Increments now and decrements when the returned scope is disposed:
+    /// <c>using (gauge.Track()) { ... }</c>. The scope is a struct, so tracking allocates nothing.
+    /// </summary>
+    public GaugeTrackScope Track()
+    {
+        Inc();
+        return new GaugeTrackScope(this);
+    }
+}

@@ -1,0 +1,303 @@
+namespace Metrics;
+
+/// <summary>
+/// Holds metric families by name, runs the before-collect callbacks, and produces snapshots and scrapes.
+/// </summary>
+/// <remarks>
+/// Registration has get-or-create semantics: the same name with the same shape (type, help, label names and
+/// buckets) returns the existing family, while a different shape throws <see cref="InvalidOperationException"/>
+/// naming the difference. Registries are independent of each other; <see cref="Default"/> is only a convenience.
+/// </remarks>
+public sealed class MetricRegistry
+{
+    private const string ScrapeErrorsName = "metrics_scrape_errors_total";
+    private const string SeriesOverflowName = "metrics_series_overflow_total";
+
+    private readonly object _registrationLock = new();
+    private readonly Dictionary<string, MetricFamily> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricFamily> _sampleNameOwners = new(StringComparer.Ordinal);
+    private MetricFamily[] _sortedFamilies = [];
+    private Action[] _beforeCollectCallbacks = [];
+    private CallbackGauge[] _callbackGauges = [];
+    private Counter? _scrapeErrors;
+    private MetricFamily<Counter>? _seriesOverflow;
+
+    /// <summary>Creates a registry with default options.</summary>
+    public MetricRegistry()
+        : this(new MetricRegistryOptions())
+    {
+    }
+
+    /// <summary>Creates a registry with the given options.</summary>
+    public MetricRegistry(MetricRegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultCardinalityLimit, 1, nameof(options));
+        DefaultCardinalityLimit = options.DefaultCardinalityLimit;
+    }
+
+    /// <summary>A process-wide registry for applications that do not inject one.</summary>
+    public static MetricRegistry Default { get; } = new();
+
+    /// <summary>The cardinality limit of families that do not set their own.</summary>
+    public int DefaultCardinalityLimit { get; }
+
+    /// <summary>The registered families, sorted by name.</summary>
+    public IReadOnlyList<MetricFamily> Families => Volatile.Read(ref _sortedFamilies);
+
+    /// <summary>Registers, or returns, an unlabeled integer counter.</summary>
+    /// <param name="name">The name; <c>_total</c> is appended when missing.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="options">Per-family settings.</param>
+    public Counter CreateCounter(string name, string help, FamilyOptions? options = null) =>
+        CreateCounterFamily(name, help, [], options).WithLabels([]);
+
+    /// <summary>Registers, or returns, a labeled integer counter family.</summary>
+    /// <param name="name">The name; <c>_total</c> is appended when missing.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="labelNames">The label names, fixed for the family's life.</param>
+    /// <param name="options">Per-family settings.</param>
+    public MetricFamily<Counter> CreateCounterFamily(string name, string help, ReadOnlySpan<string> labelNames, FamilyOptions? options = null) =>
+        Register<Counter>(CounterName(name), help, SeriesKind.Counter, labelNames, null, options, static (family, values) => new Counter(family, values));
+
+    /// <summary>Registers, or returns, an unlabeled floating-point counter.</summary>
+    /// <param name="name">The name; <c>_total</c> is appended when missing.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="options">Per-family settings.</param>
+    public DoubleCounter CreateDoubleCounter(string name, string help, FamilyOptions? options = null) =>
+        CreateDoubleCounterFamily(name, help, [], options).WithLabels([]);
+
+    /// <summary>Registers, or returns, a labeled floating-point counter family.</summary>
+    /// <param name="name">The name; <c>_total</c> is appended when missing.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="labelNames">The label names, fixed for the family's life.</param>
+    /// <param name="options">Per-family settings.</param>
+    public MetricFamily<DoubleCounter> CreateDoubleCounterFamily(string name, string help, ReadOnlySpan<string> labelNames, FamilyOptions? options = null) =>
+        Register<DoubleCounter>(CounterName(name), help, SeriesKind.DoubleCounter, labelNames, null, options, static (family, values) => new DoubleCounter(family, values));
+
+    /// <summary>Registers, or returns, an unlabeled gauge.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="options">Per-family settings.</param>
+    public Gauge CreateGauge(string name, string help, FamilyOptions? options = null) =>
+        CreateGaugeFamily(name, help, [], options).WithLabels([]);
+
+    /// <summary>Registers, or returns, a labeled gauge family.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="labelNames">The label names, fixed for the family's life.</param>
+    /// <param name="options">Per-family settings.</param>
+    public MetricFamily<Gauge> CreateGaugeFamily(string name, string help, ReadOnlySpan<string> labelNames, FamilyOptions? options = null) =>
+        Register<Gauge>(name, help, SeriesKind.Gauge, labelNames, null, options, static (family, values) => new Gauge(family, values));
+
+    /// <summary>
+    /// Registers a gauge whose value <paramref name="callback"/> computes at each collection. Registering the same
+    /// name again returns the existing gauge only for the same callback.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="callback">Computes the value; it runs on the scraping thread and should be quick.</param>
+    public CallbackGauge CreateCallbackGauge(string name, string help, Func<double> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var family = Register<CallbackGauge>(name, help, SeriesKind.CallbackGauge, [], null, null, (family, values) => new CallbackGauge(family, values, callback));
+        var gauge = family.WithLabels([]);
+        if (gauge.Callback != callback)
+        {
+            throw new InvalidOperationException($"Metric '{family.Name}' is already registered as a callback gauge with another callback.");
+        }
+
+        lock (_registrationLock)
+        {
+            if (Array.IndexOf(_callbackGauges, gauge) < 0)
+            {
+                _callbackGauges = [.. _callbackGauges, gauge];
+            }
+        }
+
+        return gauge;
+    }
+
+    /// <summary>Registers, or returns, an unlabeled histogram.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="buckets">Finite, strictly increasing upper bounds; null for <see cref="HistogramBuckets.Default"/>.</param>
+    /// <param name="options">Per-family settings.</param>
+    public Histogram CreateHistogram(string name, string help, IReadOnlyList<double>? buckets = null, FamilyOptions? options = null) =>
+        CreateHistogramFamily(name, help, [], buckets, options).WithLabels([]);
+
+    /// <summary>Registers, or returns, a labeled histogram family.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="labelNames">The label names, fixed for the family's life; <c>le</c> is reserved.</param>
+    /// <param name="buckets">Finite, strictly increasing upper bounds; null for <see cref="HistogramBuckets.Default"/>.</param>
+    /// <param name="options">Per-family settings.</param>
+    public MetricFamily<Histogram> CreateHistogramFamily(
+        string name, string help, ReadOnlySpan<string> labelNames, IReadOnlyList<double>? buckets = null, FamilyOptions? options = null)
+    {
+        var bounds = HistogramBuckets.Validate(buckets ?? HistogramBuckets.Default, nameof(buckets));
+        return Register<Histogram>(name, help, SeriesKind.Histogram, labelNames, bounds, options, static (family, values) => new Histogram(family, values, family.Shape.Bounds!));
+    }
+
+    /// <summary>
+    /// Adds a callback that runs before every collection, to pull values from the application into gauges.
+    /// A callback that throws is isolated: the collection goes on and the failure is counted in
+    /// <c>metrics_scrape_errors_total</c>. Dispose the result to remove the callback.
+    /// </summary>
+    public IDisposable AddBeforeCollectCallback(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        lock (_registrationLock)
+        {
+            _beforeCollectCallbacks = [.. _beforeCollectCallbacks, callback];
+        }
+
+        return new CallbackRegistration(this, callback);
+    }
+
+    /// <summary>Runs the callbacks and returns an immutable snapshot of every family.</summary>
+    public MetricsSnapshot Collect() => MetricsSnapshot.Create(PrepareCollection());
+
+    /// <summary>Runs the before-collect callbacks and callback gauges, then returns the families in exposition order.</summary>
+    internal MetricFamily[] PrepareCollection()
+    {
+        foreach (var callback in Volatile.Read(ref _beforeCollectCallbacks))
+        {
+            try
+            {
+                callback();
+            }
+#pragma warning disable CA1031 // A user callback may throw anything; the scrape must survive it.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                RecordScrapeError();
+            }
+        }
+
+        foreach (var gauge in Volatile.Read(ref _callbackGauges))
+        {
+            if (!gauge.Evaluate())
+            {
+                RecordScrapeError();
+            }
+        }
+
+        return Volatile.Read(ref _sortedFamilies);
+    }
+
+    internal void RecordScrapeError()
+    {
+        _scrapeErrors ??= CreateCounter(ScrapeErrorsName, "Failures of collection callbacks; the scrape went on without them.");
+        _scrapeErrors.Inc();
+    }
+
+    internal void RecordSeriesOverflow(string familyName)
+    {
+        _seriesOverflow ??= CreateCounterFamily(
+            SeriesOverflowName,
+            "Lookups of new label sets that were folded into the overflow series because the family reached its cardinality limit.",
+            ["family"]);
+        _seriesOverflow.WithLabels(familyName).Inc();
+    }
+
+    private static string CounterName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.EndsWith("_total", StringComparison.Ordinal) ? name : name + "_total";
+    }
+
+    private MetricFamily<TSeries> Register<TSeries>(
+        string name,
+        string help,
+        SeriesKind kind,
+        ReadOnlySpan<string> labelNames,
+        double[]? bounds,
+        FamilyOptions? options,
+        Func<MetricFamily<TSeries>, string[], TSeries> create)
+        where TSeries : MetricSeries
+    {
+        MetricNames.ValidateMetricName(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(help);
+        var shape = new FamilyShape(name, help, kind, ValidateLabelNames(labelNames, kind), bounds);
+        var limit = options?.CardinalityLimit ?? DefaultCardinalityLimit;
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
+
+        lock (_registrationLock)
+        {
+            if (_families.TryGetValue(shape.Name, out var existing))
+            {
+                var conflict = existing.Shape.DescribeConflict(shape);
+                return conflict is null ? (MetricFamily<TSeries>)existing : throw new InvalidOperationException(conflict);
+            }
+
+            var sampleNames = shape.SampleNames;
+            foreach (var sampleName in sampleNames)
+            {
+                if (_sampleNameOwners.TryGetValue(sampleName, out var owner))
+                {
+                    throw new InvalidOperationException(
+                        $"Metric '{shape.Name}' would write samples named '{sampleName}', which metric '{owner.Name}' already writes.");
+                }
+            }
+
+            var family = new MetricFamily<TSeries>(this, shape, limit, create);
+            _families.Add(shape.Name, family);
+            foreach (var sampleName in sampleNames)
+            {
+                _sampleNameOwners.Add(sampleName, family);
+            }
+
+            var sorted = new MetricFamily[_families.Count];
+            _families.Values.CopyTo(sorted, 0);
+            Array.Sort(sorted, static (left, right) => string.CompareOrdinal(left.Name, right.Name));
+            Volatile.Write(ref _sortedFamilies, sorted);
+            return family;
+        }
+    }
+
+    private static string[] ValidateLabelNames(ReadOnlySpan<string> labelNames, SeriesKind kind)
+    {
+        var names = labelNames.ToArray();
+        for (var i = 0; i < names.Length; i++)
+        {
+            MetricNames.ValidateLabelName(names[i], nameof(labelNames));
+            if (kind == SeriesKind.Histogram && names[i] == "le")
+            {
+                throw new ArgumentException("Invalid label name 'le': it is reserved for the bucket bounds of histograms.", nameof(labelNames));
+            }
+
+            if (Array.IndexOf(names, names[i], 0, i) >= 0)
+            {
+                throw new ArgumentException($"Invalid label names: '{names[i]}' appears more than once; label names must be distinct.", nameof(labelNames));
+            }
+        }
+
+        return names;
+    }
+
+    private void RemoveBeforeCollectCallback(Action callback)
+    {
+        lock (_registrationLock)
+        {
+            var index = Array.IndexOf(_beforeCollectCallbacks, callback);
+            if (index >= 0)
+            {
+                _beforeCollectCallbacks = [.. _beforeCollectCallbacks[..index], .. _beforeCollectCallbacks[(index + 1)..]];
+            }
+        }
+    }
+
+    private sealed class CallbackRegistration(MetricRegistry registry, Action callback) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                registry.RemoveBeforeCollectCallback(callback);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Metrics;
+
+/// <summary>An immutable copy of one series.</summary>
+public sealed class SeriesSnapshot
+{
+    private SeriesSnapshot(IReadOnlyList<string> labelValues, double value, HistogramSnapshot? histogram)
+    {
+        LabelValues = labelValues;
+        Value = value;
+        Histogram = histogram;
+    }
+
+    /// <summary>The label values, in label-name order.</summary>
+    public IReadOnlyList<string> LabelValues { get; }
+
+    /// <summary>The counter total or gauge value; for a histogram, its count.</summary>
+    public double Value { get; }
+
+    /// <summary>The buckets, count and sum of a histogram series; null for other types.</summary>
+    public HistogramSnapshot? Histogram { get; }
+
+    internal static SeriesSnapshot? Create(MetricSeries series) => series switch
+    {
+        Counter counter => new SeriesSnapshot(series.LabelValues, counter.Value, null),
+        DoubleCounter counter => new SeriesSnapshot(series.LabelValues, counter.Value, null),
+        Gauge gauge => new SeriesSnapshot(series.LabelValues, gauge.Value, null),
+        CallbackGauge gauge when gauge.HasValue => new SeriesSnapshot(series.LabelValues, gauge.Value, null),
+        Metrics.Histogram histogram => FromHistogram(histogram),
+        _ => null,
+    };
+
+    private static SeriesSnapshot FromHistogram(Histogram histogram)
+    {
+        var snapshot = HistogramSnapshot.Create(histogram);
+        return new SeriesSnapshot(histogram.LabelValues, snapshot.Count, snapshot);
+    }
+}
