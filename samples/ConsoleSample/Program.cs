@@ -27,5 +27,6 @@ foreach (var (model, status, seconds, prompt, completion) in traffic)
     }
 }
 
+var format = args.Contains("--openmetrics") ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
 using var stdout = Console.OpenStandardOutput();
-await PrometheusTextFormat.WriteAsync(registry, stdout);
+await MetricsExposition.WriteAsync(registry, format, stdout);

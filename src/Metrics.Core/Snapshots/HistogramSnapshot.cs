@@ -22,6 +22,65 @@ public sealed class HistogramSnapshot
     /// <summary>The sum of the observations.</summary>
     public double Sum { get; }
 
+    /// <summary>
+    /// Estimates the <paramref name="q"/>-quantile exactly as PromQL's <c>histogram_quantile</c> does on these buckets:
+    /// linear interpolation inside the bucket that holds the rank, a lower bound of 0 for the first bucket when its
+    /// upper bound is positive, and the highest finite bound when the rank falls in <c>+Inf</c>.
+    /// </summary>
+    /// <returns>NaN for an empty histogram or a NaN <paramref name="q"/>; -Inf below 0 and +Inf above 1, as PromQL.</returns>
+    public double Quantile(double q)
+    {
+        if (double.IsNaN(q))
+        {
+            return double.NaN;
+        }
+
+        if (q < 0)
+        {
+            return double.NegativeInfinity;
+        }
+
+        if (q > 1)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var observations = Count;
+        if (observations == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = q * observations;
+        var bucket = 0;
+        while (bucket < CumulativeCounts.Count - 1 && CumulativeCounts[bucket] < rank)
+        {
+            bucket++;
+        }
+
+        if (bucket == CumulativeCounts.Count - 1)
+        {
+            return UpperBounds[^2];
+        }
+
+        if (bucket == 0 && UpperBounds[0] <= 0)
+        {
+            return UpperBounds[0];
+        }
+
+        var bucketStart = 0.0;
+        var bucketEnd = UpperBounds[bucket];
+        double bucketCount = CumulativeCounts[bucket];
+        if (bucket > 0)
+        {
+            bucketStart = UpperBounds[bucket - 1];
+            bucketCount -= CumulativeCounts[bucket - 1];
+            rank -= CumulativeCounts[bucket - 1];
+        }
+
+        return bucketStart + ((bucketEnd - bucketStart) * (rank / bucketCount));
+    }
+
     internal static HistogramSnapshot Create(Histogram histogram)
     {
         var counts = new long[histogram.BucketCount];

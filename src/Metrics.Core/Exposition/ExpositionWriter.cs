@@ -2,25 +2,34 @@ using System.Buffers;
 
 namespace Metrics.Exposition;
 
-/// <summary>Writes families in Prometheus text format 0.0.4.</summary>
-internal static class PrometheusTextWriter
+/// <summary>
+/// Writes families in Prometheus text 0.0.4 or OpenMetrics 1.0.0. The formats share their sample lines and
+/// differ in metadata, in the canonical form of <c>le</c>, in the order of <c>_count</c> and <c>_sum</c>, and in
+/// the closing <c># EOF</c>.
+/// </summary>
+internal static class ExpositionWriter
 {
     // Bucket counts up to this many are read into stack memory; larger layouts rent from the pool.
     private const int StackBucketLimit = 128;
 
     // Scrape path: copies cached bytes and formats numbers; allocates nothing beyond the output's own buffers.
-    public static void Write(MetricFamily[] families, IBufferWriter<byte> output)
+    public static void Write(MetricFamily[] families, ExpositionFormat format, IBufferWriter<byte> output)
     {
         var sink = new Utf8Sink(output);
         foreach (var family in families)
         {
-            WriteFamily(ref sink, family);
+            WriteFamily(ref sink, family, format);
+        }
+
+        if (format == ExpositionFormat.OpenMetrics)
+        {
+            sink.Write("# EOF\n"u8);
         }
 
         sink.Flush();
     }
 
-    private static void WriteFamily(ref Utf8Sink sink, MetricFamily family)
+    private static void WriteFamily(ref Utf8Sink sink, MetricFamily family, ExpositionFormat format)
     {
         var series = family.Series;
         if (!ExpositionRules.HasSamples(family, series))
@@ -29,14 +38,14 @@ internal static class PrometheusTextWriter
         }
 
         var encoding = family.Encoding;
-        sink.Write(encoding.TextHeader);
+        sink.Write(format == ExpositionFormat.OpenMetrics ? encoding.OpenMetricsHeader : encoding.TextHeader);
         for (var i = 0; i < series.Count; i++)
         {
-            WriteSeries(ref sink, encoding, series[i]);
+            WriteSeries(ref sink, encoding, series[i], format);
         }
     }
 
-    private static void WriteSeries(ref Utf8Sink sink, FamilyEncoding encoding, MetricSeries series)
+    private static void WriteSeries(ref Utf8Sink sink, FamilyEncoding encoding, MetricSeries series, ExpositionFormat format)
     {
         switch (series)
         {
@@ -55,12 +64,12 @@ internal static class PrometheusTextWriter
                 WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
                 break;
             case Histogram histogram:
-                WriteHistogram(ref sink, encoding, histogram);
+                WriteHistogram(ref sink, encoding, histogram, format);
                 break;
         }
     }
 
-    private static void WriteHistogram(ref Utf8Sink sink, FamilyEncoding encoding, Histogram histogram)
+    private static void WriteHistogram(ref Utf8Sink sink, FamilyEncoding encoding, Histogram histogram, ExpositionFormat format)
     {
         var bucketCount = histogram.BucketCount;
         long[]? rented = null;
@@ -69,6 +78,8 @@ internal static class PrometheusTextWriter
             : (rented = ArrayPool<long>.Shared.Rent(bucketCount)).AsSpan(0, bucketCount);
         var sum = histogram.Read(counts);
         var labels = histogram.EncodedLabels;
+        var openMetrics = format == ExpositionFormat.OpenMetrics;
+        var bucketLabels = openMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
         for (var i = 0; i < counts.Length; i++)
         {
             sink.Write(encoding.BucketName);
@@ -79,20 +90,38 @@ internal static class PrometheusTextWriter
                 sink.WriteByte((byte)',');
             }
 
-            sink.Write(encoding.TextBucketLabels[i]);
+            sink.Write(bucketLabels[i]);
             sink.Write("} "u8);
             sink.WriteInteger(counts[i]);
             sink.WriteByte((byte)'\n');
         }
 
-        WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
-        WriteSampleStart(ref sink, encoding.CountName, labels);
-        sink.WriteInteger(counts[^1]);
-        sink.WriteByte((byte)'\n');
+        if (openMetrics)
+        {
+            WriteCount(ref sink, encoding, labels, counts[^1]);
+            // OpenMetrics forbids _sum when buckets can hold negative observations: the sum would not be counter-like.
+            if (!encoding.HasNegativeBuckets)
+            {
+                WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+            }
+        }
+        else
+        {
+            WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+            WriteCount(ref sink, encoding, labels, counts[^1]);
+        }
+
         if (rented is not null)
         {
             ArrayPool<long>.Shared.Return(rented);
         }
+    }
+
+    private static void WriteCount(ref Utf8Sink sink, FamilyEncoding encoding, byte[] labels, long count)
+    {
+        WriteSampleStart(ref sink, encoding.CountName, labels);
+        sink.WriteInteger(count);
+        sink.WriteByte((byte)'\n');
     }
 
     private static void WriteDoubleSample(ref Utf8Sink sink, byte[] name, byte[] labels, double value)

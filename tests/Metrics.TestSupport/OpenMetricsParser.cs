@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace Metrics.Testing;
+
+/// <summary>
+/// The strict OpenMetrics parser of Debian's <c>python3-prometheus-client</c>, run with <c>/usr/bin/python3</c>.
+/// It returns what it parsed as JSON, so tests can compare values as well as validity.
+/// </summary>
+public static class OpenMetricsParser
+{
+    private const string Script = """
+        import json, math, sys
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families
+        def number(v):
+            if math.isnan(v): return "NaN"
+            if math.isinf(v): return "+Inf" if v > 0 else "-Inf"
+            return v
+        text = sys.stdin.buffer.read().decode("utf-8")
+        try:
+            families = []
+            for f in text_string_to_metric_families(text):
+                samples = []
+                for s in f.samples:
+                    e = None
+                    if s.exemplar is not None:
+                        e = {"labels": s.exemplar.labels, "value": number(s.exemplar.value), "timestamp": s.exemplar.timestamp}
+                    samples.append({"name": s.name, "labels": s.labels, "value": number(s.value), "exemplar": e})
+                families.append({"name": f.name, "type": f.type, "help": f.documentation, "unit": f.unit, "samples": samples})
+            print(json.dumps({"ok": True, "families": families}))
+        except Exception as ex:
+            print(json.dumps({"ok": False, "error": repr(ex)}))
+        """;
+
+    /// <summary>Parses <paramref name="exposition"/>; the result's <c>ok</c> says whether the parser accepted it.</summary>
+    public static JsonDocument Parse(string exposition)
+    {
+        var python = RequiredTool.Find(
+            "python3",
+            "install Debian's 'python3-prometheus-client' package (apt-get install -y python3-prometheus-client)",
+            fixedPath: "/usr/bin/python3");
+        var run = ToolRun.Start(python, ["-c", Script], exposition, TimeSpan.FromSeconds(60));
+        if (run.ExitCode != 0 && run.StandardError.Contains("No module named 'prometheus_client'", StringComparison.Ordinal))
+        {
+            RequiredTool.Find("python3-prometheus-client", "install Debian's 'python3-prometheus-client' package", fixedPath: "/usr/lib/python3/dist-packages/prometheus_client/__init__.py");
+        }
+
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The OpenMetrics parser crashed ({run.ExitCode}): {run.StandardError}");
+        }
+
+        return JsonDocument.Parse(run.StandardOutput);
+    }
+}
