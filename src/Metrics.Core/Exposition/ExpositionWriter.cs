@@ -4,12 +4,12 @@ namespace Metrics.Exposition;
 
 /// <summary>
 /// Writes families in Prometheus text 0.0.4 or OpenMetrics 1.0.0. The formats share their sample lines and
-/// differ in metadata, in the canonical form of <c>le</c>, in the order of <c>_count</c> and <c>_sum</c>, and in
-/// the closing <c># EOF</c>.
+/// differ in metadata, in the canonical form of <c>le</c>, in the order of <c>_count</c> and <c>_sum</c>, in the
+/// OpenMetrics-only exemplars and <c>_created</c> samples, and in the closing <c># EOF</c>.
 /// </summary>
 internal static class ExpositionWriter
 {
-    // Bucket counts up to this many are read into stack memory; larger layouts rent from the pool.
+    // Bucket counts and quantiles up to this many are read into stack memory; larger layouts rent from the pool.
     private const int StackBucketLimit = 128;
 
     // Scrape path: copies cached bytes and formats numbers; allocates nothing beyond the output's own buffers.
@@ -38,24 +38,29 @@ internal static class ExpositionWriter
         }
 
         var encoding = family.Encoding;
-        sink.Write(format == ExpositionFormat.OpenMetrics ? encoding.OpenMetricsHeader : encoding.TextHeader);
+        var openMetrics = format == ExpositionFormat.OpenMetrics;
+        var style = new SeriesStyle(encoding, openMetrics, openMetrics && family.EnableCreatedSamples);
+        sink.Write(openMetrics ? encoding.OpenMetricsHeader : encoding.TextHeader);
         for (var i = 0; i < series.Count; i++)
         {
-            WriteSeries(ref sink, encoding, series[i], format);
+            WriteSeries(ref sink, style, series[i]);
         }
     }
 
-    private static void WriteSeries(ref Utf8Sink sink, FamilyEncoding encoding, MetricSeries series, ExpositionFormat format)
+    private static void WriteSeries(ref Utf8Sink sink, SeriesStyle style, MetricSeries series)
     {
+        var encoding = style.Encoding;
         switch (series)
         {
             case Counter counter:
                 WriteSampleStart(ref sink, encoding.SampleName, series.EncodedLabels);
                 sink.WriteInteger(counter.Value);
-                sink.WriteByte((byte)'\n');
+                WriteCounterEnd(ref sink, style, series);
                 break;
             case DoubleCounter counter:
-                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, counter.Value);
+                WriteSampleStart(ref sink, encoding.SampleName, series.EncodedLabels);
+                sink.WriteDouble(counter.Value);
+                WriteCounterEnd(ref sink, style, series);
                 break;
             case Gauge gauge:
                 WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
@@ -64,13 +69,28 @@ internal static class ExpositionWriter
                 WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
                 break;
             case Histogram histogram:
-                WriteHistogram(ref sink, encoding, histogram, format);
+                WriteHistogram(ref sink, style, histogram);
+                break;
+            case Summary summary:
+                WriteSummary(ref sink, style, summary);
                 break;
         }
     }
 
-    private static void WriteHistogram(ref Utf8Sink sink, FamilyEncoding encoding, Histogram histogram, ExpositionFormat format)
+    private static void WriteCounterEnd(ref Utf8Sink sink, SeriesStyle style, MetricSeries counter)
     {
+        if (style.OpenMetrics)
+        {
+            WriteExemplar(ref sink, counter.Exemplars, 0);
+        }
+
+        sink.WriteByte((byte)'\n');
+        WriteCreated(ref sink, style, counter);
+    }
+
+    private static void WriteHistogram(ref Utf8Sink sink, SeriesStyle style, Histogram histogram)
+    {
+        var encoding = style.Encoding;
         var bucketCount = histogram.BucketCount;
         long[]? rented = null;
         var counts = bucketCount <= StackBucketLimit
@@ -78,25 +98,17 @@ internal static class ExpositionWriter
             : (rented = ArrayPool<long>.Shared.Rent(bucketCount)).AsSpan(0, bucketCount);
         var sum = histogram.Read(counts);
         var labels = histogram.EncodedLabels;
-        var openMetrics = format == ExpositionFormat.OpenMetrics;
-        var bucketLabels = openMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
+        var bucketLabels = style.OpenMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
+        var exemplars = style.OpenMetrics ? histogram.Exemplars : null;
         for (var i = 0; i < counts.Length; i++)
         {
-            sink.Write(encoding.BucketName);
-            sink.WriteByte((byte)'{');
-            if (labels.Length > 0)
-            {
-                sink.Write(labels);
-                sink.WriteByte((byte)',');
-            }
-
-            sink.Write(bucketLabels[i]);
-            sink.Write("} "u8);
+            WriteSampleStart(ref sink, encoding.BucketName, labels, bucketLabels[i]);
             sink.WriteInteger(counts[i]);
+            WriteExemplar(ref sink, exemplars, i);
             sink.WriteByte((byte)'\n');
         }
 
-        if (openMetrics)
+        if (style.OpenMetrics)
         {
             WriteCount(ref sink, encoding, labels, counts[^1]);
             // OpenMetrics forbids _sum when buckets can hold negative observations: the sum would not be counter-like.
@@ -104,6 +116,8 @@ internal static class ExpositionWriter
             {
                 WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
             }
+
+            WriteCreated(ref sink, style, histogram);
         }
         else
         {
@@ -115,6 +129,83 @@ internal static class ExpositionWriter
         {
             ArrayPool<long>.Shared.Return(rented);
         }
+    }
+
+    private static void WriteSummary(ref Utf8Sink sink, SeriesStyle style, Summary summary)
+    {
+        var encoding = style.Encoding;
+        var quantileCount = summary.QuantileCount;
+        double[]? rented = null;
+        var values = quantileCount <= StackBucketLimit
+            ? stackalloc double[quantileCount]
+            : (rented = ArrayPool<double>.Shared.Rent(quantileCount)).AsSpan(0, quantileCount);
+        var count = summary.Read(values, out var sum);
+        var labels = summary.EncodedLabels;
+        var quantileLabels = style.OpenMetrics ? encoding.OpenMetricsQuantileLabels : encoding.TextQuantileLabels;
+        for (var i = 0; i < values.Length; i++)
+        {
+            WriteSampleStart(ref sink, encoding.SampleName, labels, quantileLabels[i]);
+            sink.WriteDouble(values[i]);
+            sink.WriteByte((byte)'\n');
+        }
+
+        if (style.OpenMetrics)
+        {
+            WriteCount(ref sink, encoding, labels, count);
+            WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+            WriteCreated(ref sink, style, summary);
+        }
+        else
+        {
+            WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+            WriteCount(ref sink, encoding, labels, count);
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes <c> # {labels} value timestamp</c> when <paramref name="slot"/> holds an exemplar; OpenMetrics only.</summary>
+    private static void WriteExemplar(ref Utf8Sink sink, ExemplarStore? exemplars, int slot)
+    {
+        if (exemplars is null || !exemplars.TryRead(slot, out var labels, out var value, out var timestamp))
+        {
+            return;
+        }
+
+        sink.Write(" # {"u8);
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (i > 0)
+            {
+                sink.WriteByte((byte)',');
+            }
+
+            var (name, labelValue) = labels[i];
+            sink.WriteUtf8(name);
+            sink.Write("=\""u8);
+            sink.WriteEscapedLabelValue(labelValue);
+            sink.WriteByte((byte)'"');
+        }
+
+        sink.Write("} "u8);
+        sink.WriteCanonicalDouble(value);
+        sink.WriteByte((byte)' ');
+        sink.WriteCanonicalDouble(timestamp);
+    }
+
+    private static void WriteCreated(ref Utf8Sink sink, SeriesStyle style, MetricSeries series)
+    {
+        if (!style.Created)
+        {
+            return;
+        }
+
+        WriteSampleStart(ref sink, style.Encoding.CreatedName, series.EncodedLabels);
+        sink.WriteCanonicalDouble(series.CreatedSeconds);
+        sink.WriteByte((byte)'\n');
     }
 
     private static void WriteCount(ref Utf8Sink sink, FamilyEncoding encoding, byte[] labels, long count)
@@ -143,4 +234,22 @@ internal static class ExpositionWriter
 
         sink.WriteByte((byte)' ');
     }
+
+    /// <summary>Writes <c>name{labels,extra} </c>, for the <c>le</c> of buckets and the <c>quantile</c> of summaries.</summary>
+    private static void WriteSampleStart(ref Utf8Sink sink, byte[] name, byte[] labels, byte[] extraLabel)
+    {
+        sink.Write(name);
+        sink.WriteByte((byte)'{');
+        if (labels.Length > 0)
+        {
+            sink.Write(labels);
+            sink.WriteByte((byte)',');
+        }
+
+        sink.Write(extraLabel);
+        sink.Write("} "u8);
+    }
+
+    /// <summary>How one family's series are written: its cached bytes, the format, and whether <c>_created</c> is on.</summary>
+    private readonly record struct SeriesStyle(FamilyEncoding Encoding, bool OpenMetrics, bool Created);
 }

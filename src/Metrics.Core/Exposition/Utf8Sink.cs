@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 
 namespace Metrics.Exposition;
 
@@ -54,6 +55,43 @@ internal ref struct Utf8Sink
     {
         Reserve(FloatFormatter.MaxLength);
         _position += FloatFormatter.Format(value, _chunk[_position..]);
+    }
+
+    /// <summary>Writes OpenMetrics' canonical form of <paramref name="value"/>: <c>1.0</c> rather than <c>1</c>.</summary>
+    public void WriteCanonicalDouble(double value)
+    {
+        Reserve(FloatFormatter.MaxLength);
+        _position += FloatFormatter.FormatCanonical(value, _chunk[_position..]);
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
+    public void WriteUtf8(ReadOnlySpan<char> text)
+    {
+        Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+        _position += Encoding.UTF8.GetBytes(text, _chunk[_position..]);
+    }
+
+    /// <summary>Writes a label value as UTF-8, escaping <c>\</c>, <c>"</c> and newline as both formats require.</summary>
+    public void WriteEscapedLabelValue(ReadOnlySpan<char> value)
+    {
+        while (true)
+        {
+            var special = value.IndexOfAny('\\', '"', '\n');
+            if (special < 0)
+            {
+                WriteUtf8(value);
+                return;
+            }
+
+            WriteUtf8(value[..special]);
+            Write(value[special] switch
+            {
+                '\\' => @"\\"u8,
+                '"' => "\\\""u8,
+                _ => @"\n"u8,
+            });
+            value = value[(special + 1)..];
+        }
     }
 
     /// <summary>Commits what was written to the output; call once at the end.</summary>

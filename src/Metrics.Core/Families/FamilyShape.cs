@@ -6,7 +6,8 @@ namespace Metrics;
 /// What makes a family itself: registering a name again with the same shape returns the existing family, and with a
 /// different shape fails with a message that names the difference.
 /// </summary>
-internal sealed class FamilyShape(string name, string help, SeriesKind kind, string[] labelNames, double[]? bounds)
+internal sealed class FamilyShape(
+    string name, string help, SeriesKind kind, string[] labelNames, double[]? bounds, string unit = "", SummaryLayout? summary = null)
 {
     public string Name { get; } = name;
 
@@ -18,6 +19,12 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
 
     public double[]? Bounds { get; } = bounds;
 
+    /// <summary>The OpenMetrics unit, empty for none.</summary>
+    public string Unit { get; } = unit;
+
+    /// <summary>The objectives and window of a summary; null for other kinds.</summary>
+    public SummaryLayout? Summary { get; } = summary;
+
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
     public string BaseName => Kind is SeriesKind.Counter or SeriesKind.DoubleCounter ? Name[..^"_total".Length] : Name;
 
@@ -25,6 +32,7 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
     {
         SeriesKind.Counter or SeriesKind.DoubleCounter => MetricType.Counter,
         SeriesKind.Histogram => MetricType.Histogram,
+        SeriesKind.Summary => MetricType.Summary,
         _ => MetricType.Gauge,
     };
 
@@ -33,6 +41,7 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
     {
         MetricType.Counter => [BaseName, Name, BaseName + "_created"],
         MetricType.Histogram => [Name, Name + "_bucket", Name + "_count", Name + "_sum", Name + "_created"],
+        MetricType.Summary => [Name, Name + "_count", Name + "_sum", Name + "_created"],
         _ => [Name],
     };
 
@@ -60,6 +69,16 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
             return $"{prefix} with buckets {List(Bounds)}; it cannot be registered again with buckets {List(other.Bounds)}.";
         }
 
+        if (!string.Equals(Unit, other.Unit, StringComparison.Ordinal))
+        {
+            return $"{prefix} with unit '{Unit}'; it cannot be registered again with unit '{other.Unit}'.";
+        }
+
+        if (Summary is not null && other.Summary is not null && !Summary.SameAs(other.Summary))
+        {
+            return $"{prefix} with objectives {Summary}; it cannot be registered again with objectives {other.Summary}.";
+        }
+
         return null;
     }
 
@@ -69,6 +88,7 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
         SeriesKind.DoubleCounter => "a double counter",
         SeriesKind.Gauge => "a gauge",
         SeriesKind.CallbackGauge => "a callback gauge",
+        SeriesKind.Summary => "a summary",
         _ => "a histogram",
     };
 

@@ -48,6 +48,12 @@ public abstract class MetricFamily
 
     internal SeriesKind Kind => Shape.Kind;
 
+    /// <summary>Whether measurements without an explicit exemplar take one from the current activity.</summary>
+    internal bool EnableExemplars { get; init; }
+
+    /// <summary>Whether OpenMetrics output carries the <c>_created</c> sample of each series.</summary>
+    internal bool EnableCreatedSamples { get; init; }
+
     internal abstract SeriesList Series { get; }
 
     internal FamilyEncoding Encoding => _encoding ??= new FamilyEncoding(this);

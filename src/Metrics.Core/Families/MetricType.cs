@@ -11,4 +11,7 @@ public enum MetricType
 
     /// <summary>Observations counted into cumulative buckets, with <c>_count</c> and <c>_sum</c>.</summary>
     Histogram,
+
+    /// <summary>Quantiles over a sliding time window, with <c>_count</c> and <c>_sum</c> of all observations.</summary>
+    Summary,
 }

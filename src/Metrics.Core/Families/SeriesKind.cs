@@ -8,4 +8,5 @@ internal enum SeriesKind
     Gauge,
     CallbackGauge,
     Histogram,
+    Summary,
 }

@@ -8,23 +8,29 @@ namespace Metrics;
 /// </summary>
 public sealed class Counter : MetricSeries
 {
+    private readonly ExemplarStore? _activityExemplars;
     private long _value;
 
     internal Counter(MetricFamily family, string[] labelValues)
         : base(family, labelValues)
     {
+        _activityExemplars = family.EnableExemplars ? ExemplarSlots(1) : null;
     }
 
     /// <summary>The current total.</summary>
     public long Value => Volatile.Read(ref _value);
 
     /// <summary>Adds one.</summary>
-    // Hot path: one interlocked instruction; must never allocate, lock or block.
-    public void Inc() => Interlocked.Increment(ref _value);
+    // Hot path: one interlocked instruction, and a null check while exemplars are off; must never allocate, lock or block.
+    public void Inc()
+    {
+        Interlocked.Increment(ref _value);
+        _activityExemplars?.RecordActivity(0, 1);
+    }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative: counters only go up.</exception>
-    // Hot path: one interlocked instruction; must never allocate, lock or block.
+    // Hot path: one interlocked instruction, and a null check while exemplars are off; must never allocate, lock or block.
     public void Inc(long increment)
     {
         if (increment < 0)
@@ -33,6 +39,23 @@ public sealed class Counter : MetricSeries
         }
 
         Interlocked.Add(ref _value, increment);
+        _activityExemplars?.RecordActivity(0, increment);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="increment"/> and records <paramref name="exemplar"/> as the counter's exemplar, whether
+    /// or not the family enables exemplars; an empty exemplar makes this <see cref="Inc(long)"/>. The exemplar's
+    /// value is the increment; OpenMetrics output shows the latest one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative: counters only go up.</exception>
+    // Hot path: allocates nothing; the exemplar's labels were validated when it was built.
+    public void Inc(long increment, in Exemplar exemplar)
+    {
+        Inc(increment);
+        if (!exemplar.IsEmpty)
+        {
+            ExemplarSlots(1).Record(0, exemplar, increment);
+        }
     }
 
     [DoesNotReturn]

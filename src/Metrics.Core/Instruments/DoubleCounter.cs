@@ -8,18 +8,24 @@ namespace Metrics;
 /// </summary>
 public sealed class DoubleCounter : MetricSeries
 {
+    private readonly ExemplarStore? _activityExemplars;
     private long _bits;
 
     internal DoubleCounter(MetricFamily family, string[] labelValues)
         : base(family, labelValues)
     {
+        _activityExemplars = family.EnableExemplars ? ExemplarSlots(1) : null;
     }
 
     /// <summary>The current total.</summary>
     public double Value => AtomicDouble.Read(ref _bits);
 
     /// <summary>Adds one.</summary>
-    public void Inc() => AtomicDouble.Add(ref _bits, 1.0);
+    public void Inc()
+    {
+        AtomicDouble.Add(ref _bits, 1.0);
+        _activityExemplars?.RecordActivity(0, 1.0);
+    }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative, NaN or infinite.</exception>
@@ -32,6 +38,23 @@ public sealed class DoubleCounter : MetricSeries
         }
 
         AtomicDouble.Add(ref _bits, increment);
+        _activityExemplars?.RecordActivity(0, increment);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="increment"/> and records <paramref name="exemplar"/> as the counter's exemplar, whether
+    /// or not the family enables exemplars; an empty exemplar makes this <see cref="Inc(double)"/>. The exemplar's
+    /// value is the increment; OpenMetrics output shows the latest one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative, NaN or infinite.</exception>
+    // Hot path: allocates nothing; the exemplar's labels were validated when it was built.
+    public void Inc(double increment, in Exemplar exemplar)
+    {
+        Inc(increment);
+        if (!exemplar.IsEmpty)
+        {
+            ExemplarSlots(1).Record(0, exemplar, increment);
+        }
     }
 
     [DoesNotReturn]

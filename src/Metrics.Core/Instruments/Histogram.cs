@@ -29,6 +29,7 @@ public sealed class Histogram : MetricSeries
     private static readonly int StripeCount = Math.Min(MaxStripes, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
 
     private readonly double[] _bounds;
+    private readonly ExemplarStore? _activityExemplars;
     private readonly long[] _cells;
     private readonly int _stride;
     private readonly int _sumOffset;
@@ -42,6 +43,7 @@ public sealed class Histogram : MetricSeries
         // line of gap so that neighbours stay apart whatever the array's alignment.
         _stride = RoundUpToCacheLine(bounds.Length + 2) + LongsPerCacheLine;
         _cells = new long[LongsPerCacheLine + (StripeCount * _stride)];
+        _activityExemplars = family.EnableExemplars ? ExemplarSlots(bounds.Length + 1) : null;
     }
 
     /// <summary>The finite upper bounds of the buckets, in increasing order; <c>+Inf</c> is implicit.</summary>
@@ -50,7 +52,8 @@ public sealed class Histogram : MetricSeries
     internal int BucketCount => _bounds.Length + 1;
 
     /// <summary>Records one observation.</summary>
-    // Hot path: two interlocked operations on this processor's stripe; must never allocate, lock or block.
+    // Hot path: two interlocked operations on this processor's stripe, and a null check while exemplars are off;
+    // must never allocate, lock or block.
     public void Observe(double value)
     {
         if (double.IsNaN(value))
@@ -61,6 +64,22 @@ public sealed class Histogram : MetricSeries
         var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stride);
         Interlocked.Increment(ref _cells[stripe + FindBucket(value)]);
         AtomicDouble.Add(ref _cells[stripe + _sumOffset], value);
+        _activityExemplars?.RecordActivity(FindBucket(value), value);
+    }
+
+    /// <summary>
+    /// Records one observation and <paramref name="exemplar"/> as the exemplar of the bucket it falls in, whether
+    /// or not the family enables exemplars; an empty exemplar makes this <see cref="Observe(double)"/>. Each bucket
+    /// keeps its latest exemplar, whose value therefore always lies inside that bucket.
+    /// </summary>
+    // Hot path: allocates nothing; the exemplar's labels were validated when it was built.
+    public void Observe(double value, in Exemplar exemplar)
+    {
+        Observe(value);
+        if (!exemplar.IsEmpty && !double.IsNaN(value))
+        {
+            ExemplarSlots(BucketCount).Record(FindBucket(value), exemplar, value);
+        }
     }
 
     /// <summary>Observes the seconds elapsed since <paramref name="startTimestamp"/>, a <see cref="Stopwatch.GetTimestamp"/> value.</summary>

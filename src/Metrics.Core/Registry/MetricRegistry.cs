@@ -33,7 +33,10 @@ public sealed class MetricRegistry
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultCardinalityLimit, 1, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         DefaultCardinalityLimit = options.DefaultCardinalityLimit;
+        EnableCreatedSamples = options.EnableCreatedSamples;
+        TimeProvider = options.TimeProvider;
     }
 
     /// <summary>A process-wide registry for applications that do not inject one.</summary>
@@ -41,6 +44,12 @@ public sealed class MetricRegistry
 
     /// <summary>The cardinality limit of families that do not set their own.</summary>
     public int DefaultCardinalityLimit { get; }
+
+    /// <summary>Whether families that do not say otherwise write OpenMetrics <c>_created</c> samples.</summary>
+    public bool EnableCreatedSamples { get; }
+
+    /// <summary>The clock behind <c>_created</c> samples, exemplar timestamps and summary windows.</summary>
+    public TimeProvider TimeProvider { get; }
 
     /// <summary>The registered families, sorted by name.</summary>
     public IReadOnlyList<MetricFamily> Families => Volatile.Read(ref _sortedFamilies);
@@ -139,6 +148,28 @@ public sealed class MetricRegistry
         return Register<Histogram>(name, help, SeriesKind.Histogram, labelNames, bounds, options, static (family, values) => new Histogram(family, values, family.Shape.Bounds!));
     }
 
+    /// <summary>Registers, or returns, an unlabeled summary.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="summary">The quantile objectives and window; null for a summary of only <c>_count</c> and <c>_sum</c>.</param>
+    /// <param name="options">Per-family settings.</param>
+    public Summary CreateSummary(string name, string help, SummaryOptions? summary = null, FamilyOptions? options = null) =>
+        CreateSummaryFamily(name, help, [], summary, options).WithLabels([]);
+
+    /// <summary>Registers, or returns, a labeled summary family.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="labelNames">The label names, fixed for the family's life; <c>quantile</c> is reserved.</param>
+    /// <param name="summary">The quantile objectives and window; null for a summary of only <c>_count</c> and <c>_sum</c>.</param>
+    /// <param name="options">Per-family settings.</param>
+    public MetricFamily<Summary> CreateSummaryFamily(
+        string name, string help, ReadOnlySpan<string> labelNames, SummaryOptions? summary = null, FamilyOptions? options = null)
+    {
+        var layout = SummaryLayout.Create(summary, nameof(summary));
+        return Register<Summary>(
+            name, help, SeriesKind.Summary, labelNames, null, options, static (family, values) => new Summary(family, values, family.Shape.Summary!), layout);
+    }
+
     /// <summary>
     /// Adds a callback that runs before every collection, to pull values from the application into gauges.
     /// A callback that throws is isolated: the collection goes on and the failure is counted in
@@ -214,12 +245,13 @@ public sealed class MetricRegistry
         ReadOnlySpan<string> labelNames,
         double[]? bounds,
         FamilyOptions? options,
-        Func<MetricFamily<TSeries>, string[], TSeries> create)
+        Func<MetricFamily<TSeries>, string[], TSeries> create,
+        SummaryLayout? summary = null)
         where TSeries : MetricSeries
     {
         MetricNames.ValidateMetricName(name, nameof(name));
         ArgumentNullException.ThrowIfNull(help);
-        var shape = new FamilyShape(name, help, kind, ValidateLabelNames(labelNames, kind), bounds);
+        var shape = new FamilyShape(name, help, kind, ValidateLabelNames(labelNames, kind), bounds, ValidateUnit(name, kind, options?.Unit, nameof(options)), summary);
         var limit = options?.CardinalityLimit ?? DefaultCardinalityLimit;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
 
@@ -241,7 +273,11 @@ public sealed class MetricRegistry
                 }
             }
 
-            var family = new MetricFamily<TSeries>(this, shape, limit, create);
+            var family = new MetricFamily<TSeries>(this, shape, limit, create)
+            {
+                EnableExemplars = options?.EnableExemplars ?? false,
+                EnableCreatedSamples = options?.EnableCreatedSamples ?? EnableCreatedSamples,
+            };
             _families.Add(shape.Name, family);
             foreach (var sampleName in sampleNames)
             {
@@ -267,6 +303,11 @@ public sealed class MetricRegistry
                 throw new ArgumentException("Invalid label name 'le': it is reserved for the bucket bounds of histograms.", nameof(labelNames));
             }
 
+            if (kind == SeriesKind.Summary && names[i] == "quantile")
+            {
+                throw new ArgumentException("Invalid label name 'quantile': it is reserved for the quantiles of summaries.", nameof(labelNames));
+            }
+
             if (Array.IndexOf(names, names[i], 0, i) >= 0)
             {
                 throw new ArgumentException($"Invalid label names: '{names[i]}' appears more than once; label names must be distinct.", nameof(labelNames));
@@ -274,6 +315,34 @@ public sealed class MetricRegistry
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// Checks an OpenMetrics unit: made of name characters, and the suffix of the family name (for counters, the
+    /// name without <c>_total</c>), as OpenMetrics requires. Returns it, or empty for none.
+    /// </summary>
+    private static string ValidateUnit(string name, SeriesKind kind, string? unit, string parameterName)
+    {
+        if (string.IsNullOrEmpty(unit))
+        {
+            return "";
+        }
+
+        if (!MetricNames.IsValidMetricName(unit) && !MetricNames.IsValidMetricName("_" + unit))
+        {
+            throw new ArgumentException(
+                $"Invalid unit '{unit}': a unit must consist of the characters [a-zA-Z0-9_:] that metric names use.", parameterName);
+        }
+
+        var familyName = kind is SeriesKind.Counter or SeriesKind.DoubleCounter ? name[..^"_total".Length] : name;
+        if (!familyName.EndsWith("_" + unit, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Invalid unit '{unit}' for metric '{name}': OpenMetrics requires the unit to be the suffix of the metric name, so the name must end with '_{unit}'{(familyName == name ? "" : " before '_total'")}.",
+                parameterName);
+        }
+
+        return unit;
     }
 
     private void RemoveBeforeCollectCallback(Action callback)

@@ -11,4 +11,17 @@ public sealed class MetricRegistryOptions
     /// otherwise. It bounds memory under a label-explosion attack.
     /// </summary>
     public int DefaultCardinalityLimit { get; set; } = DefaultCardinalityLimitValue;
+
+    /// <summary>
+    /// Whether counters, histograms and summaries write a <c>_created</c> sample (the series' creation time in Unix
+    /// seconds) in OpenMetrics, unless their <see cref="FamilyOptions.EnableCreatedSamples"/> says otherwise.
+    /// Off by default, as in the Prometheus Go client: it doubles the sample count of counters.
+    /// </summary>
+    public bool EnableCreatedSamples { get; set; }
+
+    /// <summary>
+    /// The clock behind <c>_created</c> samples, exemplar timestamps and the sliding windows of summaries.
+    /// <see cref="System.TimeProvider.System"/> by default; tests pass a fake one to move time without sleeping.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
