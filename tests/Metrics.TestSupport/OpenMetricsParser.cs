@@ -15,6 +15,9 @@ public static class OpenMetricsParser
             if math.isnan(v): return "NaN"
             if math.isinf(v): return "+Inf" if v > 0 else "-Inf"
             return v
+        def stamp(t):
+            # "1704164645.5" parses to a Timestamp(sec, nsec) object, which json cannot write.
+            return None if t is None else float(t)
         text = sys.stdin.buffer.read().decode("utf-8")
         try:
             families = []
@@ -23,7 +26,7 @@ public static class OpenMetricsParser
                 for s in f.samples:
                     e = None
                     if s.exemplar is not None:
-                        e = {"labels": s.exemplar.labels, "value": number(s.exemplar.value), "timestamp": s.exemplar.timestamp}
+                        e = {"labels": s.exemplar.labels, "value": number(s.exemplar.value), "timestamp": stamp(s.exemplar.timestamp)}
                     samples.append({"name": s.name, "labels": s.labels, "value": number(s.value), "exemplar": e})
                 families.append({"name": f.name, "type": f.type, "help": f.documentation, "unit": f.unit, "samples": samples})
             print(json.dumps({"ok": True, "families": families}))

@@ -193,7 +193,7 @@ internal static class ExpositionWriter
         sink.Write("} "u8);
         sink.WriteCanonicalDouble(value);
         sink.WriteByte((byte)' ');
-        sink.WriteCanonicalDouble(timestamp);
+        sink.WriteTimestamp(timestamp);
     }
 
     private static void WriteCreated(ref Utf8Sink sink, SeriesStyle style, MetricSeries series)

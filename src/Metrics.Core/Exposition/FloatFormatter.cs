@@ -73,6 +73,23 @@ internal static class FloatFormatter
     }
 
     /// <summary>
+    /// Writes a Unix timestamp in seconds in plain decimal with its shortest round-trip digits, such as
+    /// <c>1704164645.5</c>. OpenMetrics allows an exponent here too, but parsers that split a timestamp at its
+    /// point into seconds and nanoseconds (the Python client's, for one) misread <c>1.7041646455e+09</c> as 1.7 s.
+    /// </summary>
+    public static int FormatTimestamp(double seconds, Span<byte> destination)
+    {
+        if (double.IsFinite(seconds)
+            && seconds.TryFormat(destination, out var length, "R", CultureInfo.InvariantCulture)
+            && destination[..length].IndexOfAny((byte)'E', (byte)'e') < 0)
+        {
+            return length;
+        }
+
+        return FormatCanonical(seconds, destination);
+    }
+
+    /// <summary>
     /// Reads the significant digits of a round-trip string into <paramref name="digits"/>, and where the decimal point
     /// falls: the value is <c>0.d1d2d3… × 10^pointPosition</c>, as in Go's decimal type.
     /// </summary>

@@ -64,6 +64,13 @@ internal ref struct Utf8Sink
         _position += FloatFormatter.FormatCanonical(value, _chunk[_position..]);
     }
 
+    /// <summary>Writes a Unix timestamp in seconds in plain decimal: <c>1704164645.5</c>.</summary>
+    public void WriteTimestamp(double seconds)
+    {
+        Reserve(FloatFormatter.MaxLength);
+        _position += FloatFormatter.FormatTimestamp(seconds, _chunk[_position..]);
+    }
+
     /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
     public void WriteUtf8(ReadOnlySpan<char> text)
     {
