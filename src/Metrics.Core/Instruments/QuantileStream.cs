@@ -21,7 +21,8 @@ internal sealed class QuantileStream
     private static Tuple[]? t_mergeBuffer;
 
     private readonly double[] _quantiles;
-    private readonly double[] _errors;
+    private readonly double[] _slopesAbove;
+    private readonly double[] _slopesBelow;
     private Tuple[] _tuples = new Tuple[64];
     private int _tupleCount;
     private long _count;
@@ -29,10 +30,13 @@ internal sealed class QuantileStream
     public QuantileStream(double[] quantiles, double[] errors)
     {
         _quantiles = quantiles;
-        _errors = new double[errors.Length];
-        for (var i = 0; i < errors.Length; i++)
+        _slopesAbove = new double[quantiles.Length];
+        _slopesBelow = new double[quantiles.Length];
+        for (var i = 0; i < quantiles.Length; i++)
         {
-            _errors[i] = InvariantError(quantiles[i], errors[i]);
+            var error = InvariantError(quantiles[i], errors[i]);
+            _slopesAbove[i] = 2 * error / quantiles[i];
+            _slopesBelow[i] = 2 * error / (1 - quantiles[i]);
         }
     }
 
@@ -49,7 +53,7 @@ internal sealed class QuantileStream
         _count = 0;
     }
 
-    /// <summary>Inserts <paramref name="sorted"/>, which must be in increasing order, then compresses.</summary>
+    /// <summary>Inserts <paramref name="sorted"/>, which must be in increasing order, and compresses in the same pass.</summary>
     public void InsertSorted(ReadOnlySpan<double> sorted)
     {
         if (sorted.IsEmpty)
@@ -58,38 +62,51 @@ internal sealed class QuantileStream
         }
 
         var total = _tupleCount + sorted.Length;
-        var merged = t_mergeBuffer is { } buffer && buffer.Length >= total ? buffer : (t_mergeBuffer = new Tuple[Math.Max(total, 1024)]);
-
-        // Merge from the back. A new value goes after existing tuples of equal value. Its rank is at least one
-        // more than its predecessor's least rank and at most its successor's greatest rank, so its uncertainty Δ is
-        // the successor's g + Δ - 1, as in Greenwald-Khanna; CKMS's f(r, n) - 1 would be looser. A value above
-        // every tuple is a new maximum, whose rank is exact.
+        var output = t_mergeBuffer is { } buffer && buffer.Length >= total ? buffer : (t_mergeBuffer = new Tuple[Math.Max(total, 1024)]);
+        var count = _count + sorted.Length;
         var tuples = _tuples;
         var read = _tupleCount - 1;
-        var write = total - 1;
+        var next = sorted.Length - 1;
+
+        // One backward pass merges the batch into the tuples and compresses them. Merging: a new value goes after
+        // existing tuples of equal value; its rank is at least one more than its predecessor's least rank and at
+        // most its successor's greatest rank, so its uncertainty Δ is the successor's g + Δ - 1, as in
+        // Greenwald-Khanna (CKMS's f(r, n) - 1 would be looser), and a new maximum's rank is exact. Compressing:
+        // each tuple merges into its right neighbour while the invariant at its rank allows, except the minimum,
+        // which stays exact so that a later, smaller value has an exact rank too. Without that, reverse-sorted input
+        // inherits the first tuple's uncertainty batch after batch, and the tuples grow with the count.
         var successorUncertainty = 0L;
-        for (var next = sorted.Length - 1; write >= 0; write--)
+        var kept = total;
+        var right = NextDescending(tuples, sorted, ref read, ref next, ref successorUncertainty);
+        var suffixWidths = right.Width;
+        while (read >= 0 || next >= 0)
         {
-            if (next < 0 || (read >= 0 && tuples[read].Value > sorted[next]))
+            var left = NextDescending(tuples, sorted, ref read, ref next, ref successorUncertainty);
+            var isMinimum = read < 0 && next < 0;
+            var rankBefore = count - suffixWidths - left.Width;
+            if (!isMinimum && left.Width + right.Width + right.Delta <= Invariant(rankBefore, count))
             {
-                successorUncertainty = tuples[read].Width + tuples[read].Delta - 1;
-                merged[write] = tuples[read--];
+                right = right with { Width = right.Width + left.Width };
             }
             else
             {
-                merged[write] = new Tuple(sorted[next--], 1, successorUncertainty);
+                output[--kept] = right;
+                right = left;
             }
+
+            suffixWidths += left.Width;
         }
 
-        _count += sorted.Length;
-        var remaining = Compress(merged.AsSpan(0, total), _count);
-        if (remaining > _tuples.Length)
+        output[--kept] = right;
+        var survivors = total - kept;
+        if (survivors > _tuples.Length)
         {
-            _tuples = new Tuple[Math.Max(remaining, _tuples.Length * 2)];
+            _tuples = new Tuple[Math.Max(survivors, _tuples.Length * 2)];
         }
 
-        merged.AsSpan(0, remaining).CopyTo(_tuples);
-        _tupleCount = remaining;
+        output.AsSpan(kept, survivors).CopyTo(_tuples);
+        _tupleCount = survivors;
+        _count = count;
     }
 
     /// <summary>The estimate of quantile <paramref name="q"/>, one of the targets; NaN when the stream is empty.</summary>
@@ -136,60 +153,30 @@ internal sealed class QuantileStream
     /// The most uncertainty, <c>g + Δ</c>, a tuple at rank <paramref name="rank"/> may carry among
     /// <paramref name="count"/> values: the targeted invariant, the minimum over the targets.
     /// </summary>
+    // Called once per tuple per batch: multiplications by slopes computed once, no division.
     private double Invariant(double rank, long count)
     {
         var allowed = double.MaxValue;
         for (var i = 0; i < _quantiles.Length; i++)
         {
-            var quantile = _quantiles[i];
-            var bound = quantile * count <= rank
-                ? 2 * _errors[i] * rank / quantile
-                : 2 * _errors[i] * (count - rank) / (1 - quantile);
+            var bound = _quantiles[i] * count <= rank ? _slopesAbove[i] * rank : _slopesBelow[i] * (count - rank);
             allowed = Math.Min(allowed, bound);
         }
 
         return allowed;
     }
 
-    /// <summary>
-    /// Merges each tuple into its right neighbour wherever the invariant allows, in one backward pass, and moves
-    /// the survivors to the front; returns how many survive.
-    /// </summary>
-    private int Compress(Span<Tuple> tuples, long count)
+    /// <summary>The largest of the tuples and batch values not yet taken, as a tuple; new values get their Δ here.</summary>
+    private static Tuple NextDescending(Tuple[] tuples, ReadOnlySpan<double> sorted, ref int read, ref int next, ref long successorUncertainty)
     {
-        if (tuples.Length < 3)
+        if (next < 0 || (read >= 0 && tuples[read].Value > sorted[next]))
         {
-            return tuples.Length;
+            var existing = tuples[read--];
+            successorUncertainty = existing.Width + existing.Delta - 1;
+            return existing;
         }
 
-        var kept = tuples.Length - 1;
-        var right = tuples[kept];
-        // The widths from the right tuple on; the count minus them is the exact rank before the left tuple.
-        var suffixWidths = right.Width;
-        // The first tuple, the exact minimum, is never merged away: a value below it then has an exact rank too.
-        // Without it, reverse-sorted input inherits the uncertainty of the first tuple batch after batch and the
-        // tuples grow with the count.
-        for (var i = tuples.Length - 2; i >= 1; i--)
-        {
-            var left = tuples[i];
-            var rankBefore = count - suffixWidths - left.Width;
-            if (left.Width + right.Width + right.Delta <= Invariant(rankBefore, count))
-            {
-                right = right with { Width = right.Width + left.Width };
-            }
-            else
-            {
-                tuples[kept--] = right;
-                right = left;
-            }
-
-            suffixWidths += left.Width;
-        }
-
-        tuples[kept] = right;
-        var survivors = tuples.Length - kept;
-        tuples.Slice(kept, survivors).CopyTo(tuples[1..]);
-        return survivors + 1;
+        return new Tuple(sorted[next--], 1, successorUncertainty);
     }
 
     /// <summary>

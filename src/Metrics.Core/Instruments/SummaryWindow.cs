@@ -11,8 +11,8 @@ namespace Metrics;
 /// (so a stripe reads the clock once per chunk, not per observation). Chunks gather in a batch that is sorted once
 /// and merged into every estimator that was live at the batch's date; a batch never spans two age buckets. An
 /// observation can therefore leave the window early by at most the time its chunk waited in a stripe, which every
-/// collection bounds by draining the stripes. All members take <see cref="SyncRoot"/>, which measurements take
-/// only when a stripe's chunk is full, never per observation.
+/// collection bounds by draining the stripes. Callers hold <see cref="SyncRoot"/> for every member but <see cref="Now"/>;
+/// measurements take it only when a stripe's chunk is full, never per observation.
 /// </remarks>
 internal sealed class SummaryWindow
 {
@@ -57,6 +57,11 @@ internal sealed class SummaryWindow
     /// <summary>Adds a chunk of observations made from <paramref name="date"/> on; the caller holds <see cref="SyncRoot"/>.</summary>
     public void Add(ReadOnlySpan<double> chunk, long date)
     {
+        if (chunk.IsEmpty)
+        {
+            return;
+        }
+
         if (_batchCount > 0 && AgeBucketOf(date) != AgeBucketOf(_batchDate))
         {
             FlushBatch();

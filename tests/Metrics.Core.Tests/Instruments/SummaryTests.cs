@@ -57,6 +57,22 @@ public sealed class SummaryTests
     }
 
     [Test]
+    public void Summary_quantiles_include_every_observation_made_before_a_collection()
+    {
+        // Errors this tight keep 1,000 observations exact, so one chunk of 64 lost on its way to the window would
+        // move both quantiles.
+        var summary = Create(new FakeTimeProvider(), new SummaryOptions { Objectives = new Dictionary<double, double> { [0.5] = 0.0004, [0.99] = 0.0004 } });
+        for (var value = 1; value <= 1000; value++)
+        {
+            summary.Observe(value);
+        }
+
+        var snapshot = Snapshot(summary);
+        snapshot.ValueOf(0.5).ShouldBe(500);
+        snapshot.ValueOf(0.99).ShouldBe(990);
+    }
+
+    [Test]
     public void Summary_quantiles_are_NaN_before_the_first_observation()
     {
         var snapshot = Snapshot(Create(new FakeTimeProvider(), TenSecondWindow));
