@@ -44,16 +44,8 @@ public readonly struct Exemplar
     /// <summary>An exemplar with two labels.</summary>
     /// <exception cref="ArgumentException">A name breaks the label-name rule, the names are equal, or the labels exceed <see cref="MaxLabelSetLength"/>.</exception>
     public Exemplar(string firstName, string firstValue, string secondName, string secondValue)
+        : this(firstName, firstValue, secondName, secondValue, validate: true)
     {
-        ArgumentNullException.ThrowIfNull(firstName);
-        ArgumentNullException.ThrowIfNull(firstValue);
-        ArgumentNullException.ThrowIfNull(secondName);
-        ArgumentNullException.ThrowIfNull(secondValue);
-        _firstName = firstName;
-        _firstValue = firstValue;
-        _secondName = secondName;
-        _secondValue = secondValue;
-        Validate();
     }
 
     /// <summary>An exemplar with any number of labels; three or more are copied into an array.</summary>
@@ -82,14 +74,16 @@ public readonly struct Exemplar
         Validate();
     }
 
-    private Exemplar(string traceId, string spanId, bool validate)
+    private Exemplar(string firstName, string firstValue, string secondName, string secondValue, bool validate)
     {
-        ArgumentNullException.ThrowIfNull(traceId);
-        ArgumentNullException.ThrowIfNull(spanId);
-        _firstName = TraceIdLabel;
-        _firstValue = traceId;
-        _secondName = SpanIdLabel;
-        _secondValue = spanId;
+        ArgumentNullException.ThrowIfNull(firstName);
+        ArgumentNullException.ThrowIfNull(firstValue);
+        ArgumentNullException.ThrowIfNull(secondName);
+        ArgumentNullException.ThrowIfNull(secondValue);
+        _firstName = firstName;
+        _firstValue = firstValue;
+        _secondName = secondName;
+        _secondValue = secondValue;
         if (validate)
         {
             Validate();
@@ -121,13 +115,13 @@ public readonly struct Exemplar
 
     /// <summary>The exemplar <c>{trace_id="…", span_id="…"}</c> for a trace from a tracer other than <see cref="System.Diagnostics.Activity"/>.</summary>
     /// <exception cref="ArgumentException">The ids are longer than the label-set limit allows.</exception>
-    public static Exemplar ForTrace(string traceId, string spanId) => new(traceId, spanId, validate: true);
+    public static Exemplar ForTrace(string traceId, string spanId) => new(TraceIdLabel, traceId, SpanIdLabel, spanId);
 
     /// <summary>
     /// The trace exemplar of a W3C activity. Its ids are 32 and 16 hex digits, so the label set is always 63
     /// characters long and needs no check; the id strings are the activity's own, so this allocates nothing.
     /// </summary>
-    internal static Exemplar ForActivityIds(string traceId, string spanId) => new(traceId, spanId, validate: false);
+    internal static Exemplar ForActivityIds(string traceId, string spanId) => new(TraceIdLabel, traceId, SpanIdLabel, spanId, validate: false);
 
     private void Validate()
     {

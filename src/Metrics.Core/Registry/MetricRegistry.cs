@@ -46,10 +46,10 @@ public sealed class MetricRegistry
     public int DefaultCardinalityLimit { get; }
 
     /// <summary>Whether families that do not say otherwise write OpenMetrics <c>_created</c> samples.</summary>
-    public bool EnableCreatedSamples { get; }
+    internal bool EnableCreatedSamples { get; }
 
     /// <summary>The clock behind <c>_created</c> samples, exemplar timestamps and summary windows.</summary>
-    public TimeProvider TimeProvider { get; }
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The registered families, sorted by name.</summary>
     public IReadOnlyList<MetricFamily> Families => Volatile.Read(ref _sortedFamilies);
