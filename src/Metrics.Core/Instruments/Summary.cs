@@ -15,8 +15,8 @@ namespace Metrics;
 /// observations) is parked in its stripe, and the writer adds parked chunks to the quantile estimators only if the
 /// summary's window lock is free; otherwise whoever holds it, or the next collection, adds them. A writer waits
 /// for that lock only when its stripe fills a second chunk before the first was added, which happens only when
-/// observations outrun the estimators (tens of nanoseconds of work per observation with five age buckets). A collection
-/// drains every stripe, so it reports every observation made before it.
+/// observations outrun the estimators (tens of nanoseconds of work per observation with five age buckets).
+/// A collection drains every stripe, so it reports every observation made before it.
 /// </para>
 /// <para>
 /// Quantiles cannot be aggregated across series or instances; prefer a <see cref="Histogram"/> where that
