@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Runs the benchmark suite (unless --skip-run) and writes benchmarks/RESULTS.md from BenchmarkDotNet's own
+markdown and CSV exports: the machine line, every table, and the ratio summary against each target.
+
+    python3 benchmarks/generate-results.py            # full suite (default job)
+    python3 benchmarks/generate-results.py --quick    # ShortRun job, under 10 minutes on 2 cores
+    python3 benchmarks/generate-results.py --skip-run # only rebuild RESULTS.md from the last run's artifacts
+"""
+import csv
+import glob
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS_DIR = os.path.join(ROOT, "BenchmarkDotNet.Artifacts", "results")
+OUTPUT = os.path.join(ROOT, "benchmarks", "RESULTS.md")
+PREFIX = "Metrics.Benchmarks."
+
+TIME_UNITS = {"ns": 1.0, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
+SIZE_UNITS = {"B": 1.0, "KB": 1024.0, "MB": 1024.0 ** 2, "GB": 1024.0 ** 3}
+
+
+def run_suite(quick):
+    command = ["dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "benchmarks", "Metrics.Benchmarks"),
+               "--", "--filter", "*", "--artifacts", os.path.join(ROOT, "BenchmarkDotNet.Artifacts")]
+    if quick:
+        command.append("--quick")
+    for old in glob.glob(os.path.join(RESULTS_DIR, "*")):
+        os.remove(old)
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def number(text, units):
+    text = text.strip().replace(",", "")
+    if text in ("-", ""):
+        return 0.0
+    match = re.match(r"^([0-9.]+)\s*(\S+)$", text)
+    if not match:
+        return float("nan")
+    return float(match.group(1)) * units[match.group(2)]
+
+
+def load_rows():
+    rows = {}
+    for path in glob.glob(os.path.join(RESULTS_DIR, PREFIX + "*-report.csv")):
+        benchmark_class = os.path.basename(path)[len(PREFIX):-len("-report.csv")]
+        with open(path, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                params = tuple(sorted((k, v) for k, v in row.items() if k in ("Buckets", "Threads")))
+                rows[(benchmark_class, row["Method"], params)] = {
+                    "ns": number(row["Mean"], TIME_UNITS),
+                    "bytes": number(row.get("Allocated", "0 B"), SIZE_UNITS),
+                }
+    return rows
+
+
+def find(rows, benchmark_class, method, **params):
+    key = (benchmark_class, method, tuple(sorted((k, str(v)) for k, v in params.items())))
+    return rows.get(key)
+
+
+def check(label, target, value, holds):
+    verdict = "holds" if holds else "**missed**"
+    return f"| {label} | {target} | {value} | {verdict} |"
+
+
+def summary(rows):
+    lines = ["| Target | Goal | Measured | Verdict |", "| --- | --- | --- | --- |"]
+
+    def ratio_line(label, goal, numerator, denominator, limit, higher_is_better=False):
+        if numerator is None or denominator is None:
+            lines.append(f"| {label} | {goal} | not run | **missed** |")
+            return
+        ratio = numerator / denominator
+        holds = ratio >= limit if higher_is_better else ratio <= limit
+        lines.append(check(label, goal, f"{ratio:.2f}×", holds))
+
+    counter = lambda m: (find(rows, "CounterBenchmarks", m) or {}).get("ns")
+    ratio_line("Row 2: Counter.Inc vs floor", "≤ 1.3×", counter("Ours"), counter("Floor"), 1.3)
+    ratio_line("Row 2: Counter.Inc vs prometheus-net", "≤ 1.0×", counter("Ours"), counter("PrometheusNet"), 1.0)
+    labeled = lambda m: (find(rows, "LabeledCounterBenchmarks", m) or {}).get("ns")
+    ratio_line("Row 3: labeled lookup + Inc vs prometheus-net", "≤ 0.5×", labeled("Ours"), labeled("PrometheusNet"), 0.5)
+    histogram = lambda m: (find(rows, "HistogramBenchmarks", m, Buckets=16) or {}).get("ns")
+    ratio_line("Row 5: Histogram.Observe (16 buckets) vs prometheus-net", "≤ 0.8×", histogram("Ours"), histogram("PrometheusNet"), 0.8)
+    contention = lambda m: (find(rows, "ContentionBenchmarks", m, Threads=2) or {}).get("ns")
+    ratio_line("Row 7: histogram throughput, 2 threads, vs prometheus-net", "≥ 1.5×",
+               contention("PrometheusNetHistogram"), contention("OursHistogram"), 1.5, higher_is_better=True)
+    scrape = lambda m: find(rows, "ScrapeBenchmarks", m) or {}
+    ratio_line("Row 8: scrape time vs prometheus-net (text)", "≤ 0.5×", scrape("OursText").get("ns"), scrape("PrometheusNetText").get("ns"), 0.5)
+    ours_bytes, their_bytes = scrape("OursText").get("bytes"), scrape("PrometheusNetText").get("bytes")
+    if ours_bytes is None or not their_bytes:
+        lines.append("| Row 8: scrape allocation vs prometheus-net (text) | ≤ 0.1× | not run | **missed** |")
+    else:
+        lines.append(check("Row 8: scrape allocation vs prometheus-net (text)", "≤ 0.1×",
+                           f"{ours_bytes:.0f} B vs {their_bytes:.0f} B ({ours_bytes / their_bytes:.3f}×)", ours_bytes <= 0.1 * their_bytes))
+    middleware = lambda m: (find(rows, "MiddlewareBenchmarks", m) or {}).get("ns")
+    none, ours, theirs = middleware("NoMetrics"), middleware("OurMiddleware"), middleware("PrometheusNetMiddleware")
+    if None in (none, ours, theirs):
+        lines.append("| Row 9: middleware overhead vs prometheus-net's | ≤ 0.5× | not run | **missed** |")
+    else:
+        ratio_line("Row 9: middleware overhead vs prometheus-net's", "≤ 0.5×", max(ours - none, 0.0), max(theirs - none, 1e-9), 0.5)
+
+    allocating = [f"{c}.{m}" for (c, m, p), r in rows.items()
+                  if c in ("CounterBenchmarks", "LabeledCounterBenchmarks", "GaugeBenchmarks", "HistogramBenchmarks",
+                           "SummaryBenchmarks", "ContentionBenchmarks") and m.startswith("Ours") and r["bytes"] >= 1]
+    lines.append(check("Rows 2–7: bytes allocated per measurement (ours)", "0 B",
+                       "0 B everywhere" if not allocating else "allocates: " + ", ".join(sorted(set(allocating))), not allocating))
+    return lines
+
+
+def main():
+    args = sys.argv[1:]
+    if "--skip-run" not in args:
+        run_suite("--quick" in args)
+    reports = sorted(glob.glob(os.path.join(RESULTS_DIR, PREFIX + "*-report-github.md")))
+    if not reports:
+        sys.exit("No BenchmarkDotNet reports found; run without --skip-run first.")
+    out = ["# Benchmark results", "",
+           "Generated by `python3 benchmarks/generate-results.py` from BenchmarkDotNet's markdown and CSV exports; do not edit by hand.",
+           "Every table comes from one run on one machine. Ratios in the summary compare our method with the named one in the same table.", ""]
+    with open(reports[0], encoding="utf-8") as handle:
+        environment = handle.read().split("```")[1].strip()
+    out += ["## Machine", "", "```", environment, "```", "", "## Ratio summary against the targets", ""]
+    out += summary(load_rows()) + [""]
+    for path in reports:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        title = os.path.basename(path)[len(PREFIX):-len("-report-github.md")]
+        after_environment = text.split("```")[-1]
+        table_start = after_environment.find("|")
+        job = after_environment[:table_start].strip()
+        table = after_environment[table_start:].strip()
+        out += [f"## {title}", ""]
+        if job:
+            out += [f"`{' '.join(job.split())}`", ""]
+        out += [table, ""]
+    with open(OUTPUT, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(out))
+    print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
