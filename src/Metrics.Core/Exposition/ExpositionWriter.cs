@@ -110,10 +110,11 @@ internal static class ExpositionWriter
 
         if (style.OpenMetrics)
         {
-            WriteCount(ref sink, encoding, labels, counts[^1]);
-            // OpenMetrics forbids _sum when buckets can hold negative observations: the sum would not be counter-like.
+            // OpenMetrics forbids _sum when buckets can hold negative observations, as the sum would not be
+            // counter-like, and allows _count only beside _sum; the +Inf bucket still carries the count.
             if (!encoding.HasNegativeBuckets)
             {
+                WriteCount(ref sink, encoding, labels, counts[^1]);
                 WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
             }
 

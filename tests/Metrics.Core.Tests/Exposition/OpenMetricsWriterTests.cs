@@ -20,7 +20,7 @@ public sealed class OpenMetricsWriterTests
         var registry = CreateRegistry(new MetricRegistryOptions());
         PopulateEveryType(registry);
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe(
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe(
             """
             # TYPE http_requests counter
             # HELP http_requests Requests \"served\" by route.\nSecond line: a \\ backslash.
@@ -58,7 +58,7 @@ public sealed class OpenMetricsWriterTests
         var registry = CreateRegistry(new MetricRegistryOptions { EnableCreatedSamples = true });
         PopulateEveryType(registry);
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe(
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe(
             $"""
             # TYPE http_requests counter
             # HELP http_requests Requests \"served\" by route.\nSecond line: a \\ backslash.
@@ -101,7 +101,7 @@ public sealed class OpenMetricsWriterTests
         registry.CreateCounter("with_created", "On by default.").Inc();
         registry.CreateCounter("without_created", "Off for this family.", new FamilyOptions { EnableCreatedSamples = false }).Inc();
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe(
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe(
             $"""
             # TYPE with_created counter
             # HELP with_created On by default.
@@ -128,7 +128,7 @@ public sealed class OpenMetricsWriterTests
         latency.Observe(0.75, Exemplar.ForTrace(TraceId, SpanId));
         latency.Observe(30, new Exemplar("user", "ü"));
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe(
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe(
             $$"""
             # TYPE http_requests counter
             # HELP http_requests Requests.
@@ -160,7 +160,7 @@ public sealed class OpenMetricsWriterTests
         latency.Observe(0.5);
         var spanId = activity.SpanId.ToHexString();
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe(
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe(
             $$"""
             # TYPE latency_seconds histogram
             # HELP latency_seconds Latency.
@@ -194,7 +194,7 @@ public sealed class OpenMetricsWriterTests
 
         unsampled.Inc();
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe(
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe(
             """
             # TYPE disabled counter
             # HELP disabled Exemplars not enabled.
@@ -217,7 +217,7 @@ public sealed class OpenMetricsWriterTests
         latency.Observe(1.5, new Exemplar("id", "third"));
         latency.Observe(2, new Exemplar("id", "bound"));
 
-        var parsed = Parse(Scrapes.Render(registry, ExpositionFormat.OpenMetrics));
+        var parsed = Parse(ExpositionText.Of(registry, ExpositionFormat.OpenMetrics));
         var buckets = parsed.GetProperty("families")[0].GetProperty("samples").EnumerateArray()
             .Where(sample => sample.GetProperty("name").GetString() == "latency_seconds_bucket")
             .Select(sample => (
@@ -237,7 +237,7 @@ public sealed class OpenMetricsWriterTests
         registry.CreateCounterFamily("http_requests", "Requests \"served\" by route.\nSecond line: a \\ backslash.", ["route"])
             .WithLabels("/b \"quoted\"\n").Inc(5, Exemplar.ForTrace(TraceId, SpanId));
 
-        var parsed = Parse(Scrapes.Render(registry, ExpositionFormat.OpenMetrics));
+        var parsed = Parse(ExpositionText.Of(registry, ExpositionFormat.OpenMetrics));
 
         var families = parsed.GetProperty("families").EnumerateArray().ToDictionary(family => family.GetProperty("name").GetString()!);
         families.Keys.ShouldBe(["http_requests", "payload_size_bytes", "queue_depth", "request_duration_seconds", "response_bytes"]);
@@ -280,12 +280,39 @@ public sealed class OpenMetricsWriterTests
     }
 
     [Test]
+    public void OpenMetrics_output_of_every_type_and_tricky_label_value_parses_back_to_the_same_label_values()
+    {
+        var parsed = Parse(ExpositionText.Of(EveryTypeRegistry.Create(), ExpositionFormat.OpenMetrics));
+
+        var families = parsed.GetProperty("families").EnumerateArray().ToDictionary(family => family.GetProperty("name").GetString()!);
+        families["tricky_requests"].GetProperty("help").GetString().ShouldBe("Requests with \"quotes\", a back\\slash and a\nnewline in help.");
+        foreach (var name in new[] { "tricky_requests", "tricky_seconds", "tricky_level" })
+        {
+            families[name].GetProperty("samples").EnumerateArray()
+                .Select(sample => sample.GetProperty("labels").GetProperty("value").GetString())
+                .ShouldBe(EveryTypeRegistry.TrickyValues);
+        }
+
+        families["tricky_duration_seconds"].GetProperty("samples").EnumerateArray()
+            .Where(sample => sample.GetProperty("name").GetString() == "tricky_duration_seconds_count")
+            .Select(sample => sample.GetProperty("labels").GetProperty("value").GetString())
+            .ShouldBe(EveryTypeRegistry.TrickyValues);
+        families["negative_bounds"].GetProperty("samples").EnumerateArray().Select(Describe).ShouldBe([
+            "negative_bounds_bucket{le=-10.0} 0",
+            "negative_bounds_bucket{le=-1.0} 1",
+            "negative_bounds_bucket{le=0.0} 1",
+            "negative_bounds_bucket{le=1.0} 1",
+            "negative_bounds_bucket{le=+Inf} 1",
+        ]);
+    }
+
+    [Test]
     public void OpenMetrics_registry_with_nothing_to_write_is_only_eof()
     {
         var registry = CreateRegistry(new MetricRegistryOptions());
         registry.CreateCounterFamily("idle", "No series yet.", ["route"]);
 
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics).ShouldBe("# EOF\n");
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics).ShouldBe("# EOF\n");
     }
 
     internal static void PopulateEveryType(MetricRegistry registry)

@@ -14,7 +14,7 @@ public sealed class PrometheusTextSummaryAndExemplarTests
         registry.CreateHistogram("request_duration_seconds", "Time to serve a request.", [0.5, 1], new FamilyOptions { Unit = "seconds" })
             .Observe(0.75, new Exemplar("id", "x"));
 
-        var text = Scrapes.Render(registry, ExpositionFormat.PrometheusText);
+        var text = ExpositionText.Of(registry);
 
         text.ShouldBe(
             """
@@ -60,7 +60,7 @@ public sealed class PrometheusTextSummaryAndExemplarTests
         latency.WithLabels("users", "put").Observe(0.125);
         latency.WithLabels("users", "put").Observe(0.5);
 
-        var text = Scrapes.Render(registry, ExpositionFormat.PrometheusText);
+        var text = ExpositionText.Of(registry);
 
         text.ShouldBe(
             """
@@ -87,7 +87,7 @@ public sealed class PrometheusTextSummaryAndExemplarTests
         var registry = OpenMetricsWriterTests.CreateRegistry(new MetricRegistryOptions());
         registry.CreateSummary("idle_seconds", "Nothing observed yet.", new SummaryOptions { Objectives = new Dictionary<double, double> { [0.9] = 0.01 } });
 
-        var text = Scrapes.Render(registry, ExpositionFormat.PrometheusText);
+        var text = ExpositionText.Of(registry);
 
         text.ShouldBe(
             """
