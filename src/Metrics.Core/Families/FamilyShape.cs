@@ -19,11 +19,11 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
     public double[]? Bounds { get; } = bounds;
 
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
-    public string BaseName => Kind is SeriesKind.Counter or SeriesKind.DoubleCounter ? Name[..^"_total".Length] : Name;
+    public string BaseName => Type == MetricType.Counter ? Name[..^"_total".Length] : Name;
 
     public MetricType Type => Kind switch
     {
-        SeriesKind.Counter or SeriesKind.DoubleCounter => MetricType.Counter,
+        SeriesKind.Counter or SeriesKind.DoubleCounter or SeriesKind.CallbackCounter => MetricType.Counter,
         SeriesKind.Histogram => MetricType.Histogram,
         _ => MetricType.Gauge,
     };
@@ -69,6 +69,7 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
         SeriesKind.DoubleCounter => "a double counter",
         SeriesKind.Gauge => "a gauge",
         SeriesKind.CallbackGauge => "a callback gauge",
+        SeriesKind.CallbackCounter => "a callback counter",
         _ => "a histogram",
     };
 

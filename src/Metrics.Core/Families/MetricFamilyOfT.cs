@@ -63,6 +63,37 @@ public sealed class MetricFamily<TSeries> : MetricFamily
         return _table.Find(values, hash) ?? GetOrCreate(values, hash);
     }
 
+    /// <summary>
+    /// Adds <paramref name="series"/>, built by the caller for this family (a callback series, which carries its own
+    /// callback), unless its label set exists; returns the series the family holds for that label set.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The family is at its cardinality limit.</exception>
+    internal TSeries GetOrAdd(TSeries series)
+    {
+        var values = series.LabelValueArray;
+        if (values.Length != LabelNameArray.Length)
+        {
+            ThrowWrongCount(values.Length);
+        }
+
+        var hash = SeriesTable<TSeries>.Hash(values);
+        lock (_table.WriteLock)
+        {
+            if (_table.Find(values, hash) is { } existing)
+            {
+                return existing;
+            }
+
+            if (_table.Count >= CardinalityLimit)
+            {
+                throw new InvalidOperationException($"Metric '{Name}' already holds {CardinalityLimit} label sets, its cardinality limit.");
+            }
+
+            _table.Add(series, hash);
+            return series;
+        }
+    }
+
     private TSeries GetOrCreate(ReadOnlySpan<string> values, int hash)
     {
         TSeries overflow;

@@ -18,7 +18,7 @@ public sealed class MetricRegistry
     private readonly Dictionary<string, MetricFamily> _sampleNameOwners = new(StringComparer.Ordinal);
     private MetricFamily[] _sortedFamilies = [];
     private Action[] _beforeCollectCallbacks = [];
-    private CallbackGauge[] _callbackGauges = [];
+    private CallbackValue[] _callbackValues = [];
     private Counter? _scrapeErrors;
     private MetricFamily<Counter>? _seriesOverflow;
 
@@ -97,26 +97,22 @@ public sealed class MetricRegistry
     /// <param name="name">The name.</param>
     /// <param name="help">The help text.</param>
     /// <param name="callback">Computes the value; it runs on the scraping thread and should be quick.</param>
-    public CallbackGauge CreateCallbackGauge(string name, string help, Func<double> callback)
-    {
-        ArgumentNullException.ThrowIfNull(callback);
-        var family = Register<CallbackGauge>(name, help, SeriesKind.CallbackGauge, [], null, null, (family, values) => new CallbackGauge(family, values, callback));
-        var gauge = family.WithLabels([]);
-        if (gauge.Callback != callback)
-        {
-            throw new InvalidOperationException($"Metric '{family.Name}' is already registered as a callback gauge with another callback.");
-        }
+    public CallbackGauge CreateCallbackGauge(string name, string help, Func<double> callback) =>
+        AddCallbackSeries<CallbackGauge>(name, help, SeriesKind.CallbackGauge, [], [], callback, static (family, values, callback) => new CallbackGauge(family, values, callback));
 
-        lock (_registrationLock)
-        {
-            if (Array.IndexOf(_callbackGauges, gauge) < 0)
-            {
-                _callbackGauges = [.. _callbackGauges, gauge];
-            }
-        }
+    /// <summary>
+    /// Registers a counter whose total <paramref name="callback"/> reads at each collection from something that
+    /// already keeps it. Registering the same name again returns the existing counter only for the same callback.
+    /// </summary>
+    /// <param name="name">The name; <c>_total</c> is appended when missing.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="callback">Returns the total so far, which must never go down; it runs on the scraping thread and should be quick.</param>
+    public CallbackCounter CreateCallbackCounter(string name, string help, Func<double> callback) =>
+        CreateCallbackCounter(name, help, [], [], callback);
 
-        return gauge;
-    }
+    /// <summary>Registers the labeled callback counter series <paramref name="labelValues"/> of a family.</summary>
+    internal CallbackCounter CreateCallbackCounter(string name, string help, ReadOnlySpan<string> labelNames, string[] labelValues, Func<double> callback) =>
+        AddCallbackSeries<CallbackCounter>(CounterName(name), help, SeriesKind.CallbackCounter, labelNames, labelValues, callback, static (family, values, callback) => new CallbackCounter(family, values, callback));
 
     /// <summary>Registers, or returns, an unlabeled histogram.</summary>
     /// <param name="name">The name.</param>
@@ -175,9 +171,9 @@ public sealed class MetricRegistry
             }
         }
 
-        foreach (var gauge in Volatile.Read(ref _callbackGauges))
+        foreach (var value in Volatile.Read(ref _callbackValues))
         {
-            if (!gauge.Evaluate())
+            if (!value.Evaluate())
             {
                 RecordScrapeError();
             }
@@ -255,6 +251,42 @@ public sealed class MetricRegistry
             return family;
         }
     }
+
+    private TSeries AddCallbackSeries<TSeries>(
+        string name,
+        string help,
+        SeriesKind kind,
+        ReadOnlySpan<string> labelNames,
+        string[] labelValues,
+        Func<double> callback,
+        Func<MetricFamily<TSeries>, string[], Func<double>, TSeries> create)
+        where TSeries : MetricSeries, ICallbackSeries
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var family = Register<TSeries>(name, help, kind, labelNames, null, null, RejectLabelLookup<TSeries>);
+        var series = family.GetOrAdd(create(family, labelValues, callback));
+        var source = series.Source;
+        if (source.Callback != callback)
+        {
+            var labels = labelValues.Length == 0 ? "" : $" with labels [{string.Join(", ", labelValues)}]";
+            throw new InvalidOperationException($"Metric '{family.Name}'{labels} is already registered with another callback.");
+        }
+
+        lock (_registrationLock)
+        {
+            if (Array.IndexOf(_callbackValues, source) < 0)
+            {
+                _callbackValues = [.. _callbackValues, source];
+            }
+        }
+
+        return series;
+    }
+
+    // Callback series come with their callback through AddCallbackSeries; a bare label lookup has none to give.
+    private static TSeries RejectLabelLookup<TSeries>(MetricFamily<TSeries> family, string[] labelValues)
+        where TSeries : MetricSeries =>
+        throw new InvalidOperationException($"Metric '{family.Name}' holds callback series, which are registered with their callback.");
 
     private static string[] ValidateLabelNames(ReadOnlySpan<string> labelNames, SeriesKind kind)
     {
