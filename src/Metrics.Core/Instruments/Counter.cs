@@ -19,12 +19,16 @@ public sealed class Counter : MetricSeries
     public long Value => Volatile.Read(ref _value);
 
     /// <summary>Adds one.</summary>
-    // Hot path: one interlocked instruction; must never allocate, lock or block.
-    public void Inc() => Interlocked.Increment(ref _value);
+    // Hot path: one interlocked instruction and the expiry check; must never allocate, lock or block.
+    public void Inc()
+    {
+        Interlocked.Increment(ref _value);
+        MarkUpdated();
+    }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative: counters only go up.</exception>
-    // Hot path: one interlocked instruction; must never allocate, lock or block.
+    // Hot path: one interlocked instruction and the expiry check; must never allocate, lock or block.
     public void Inc(long increment)
     {
         if (increment < 0)
@@ -33,6 +37,7 @@ public sealed class Counter : MetricSeries
         }
 
         Interlocked.Add(ref _value, increment);
+        MarkUpdated();
     }
 
     [DoesNotReturn]

@@ -19,6 +19,7 @@ public sealed class MetricRegistry
     private MetricFamily[] _sortedFamilies = [];
     private Action[] _beforeCollectCallbacks = [];
     private CallbackValue[] _callbackValues = [];
+    private MetricFamily[] _expiringFamilies = [];
     private Counter? _scrapeErrors;
     private MetricFamily<Counter>? _seriesOverflow;
 
@@ -33,7 +34,9 @@ public sealed class MetricRegistry
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultCardinalityLimit, 1, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         DefaultCardinalityLimit = options.DefaultCardinalityLimit;
+        TimeProvider = options.TimeProvider;
     }
 
     /// <summary>A process-wide registry for applications that do not inject one.</summary>
@@ -41,6 +44,9 @@ public sealed class MetricRegistry
 
     /// <summary>The cardinality limit of families that do not set their own.</summary>
     public int DefaultCardinalityLimit { get; }
+
+    /// <summary>The clock that measures how long series stay idle; see <see cref="MetricRegistryOptions.TimeProvider"/>.</summary>
+    public TimeProvider TimeProvider { get; }
 
     /// <summary>The registered families, sorted by name.</summary>
     public IReadOnlyList<MetricFamily> Families => Volatile.Read(ref _sortedFamilies);
@@ -154,9 +160,22 @@ public sealed class MetricRegistry
     /// <summary>Runs the callbacks and returns an immutable snapshot of every family.</summary>
     public MetricsSnapshot Collect() => MetricsSnapshot.Create(PrepareCollection());
 
-    /// <summary>Runs the before-collect callbacks and callback gauges, then returns the families in exposition order.</summary>
+    /// <summary>
+    /// Removes series idle past their family's <see cref="FamilyOptions.ExpireAfter"/>, runs the before-collect callbacks
+    /// and callback series, then returns the families in exposition order.
+    /// </summary>
     internal MetricFamily[] PrepareCollection()
     {
+        var expiring = Volatile.Read(ref _expiringFamilies);
+        if (expiring.Length > 0)
+        {
+            var now = TimeProvider.GetTimestamp();
+            foreach (var family in expiring)
+            {
+                family.ExpireIdleSeries(now, TimeProvider);
+            }
+        }
+
         foreach (var callback in Volatile.Read(ref _beforeCollectCallbacks))
         {
             try
@@ -218,6 +237,11 @@ public sealed class MetricRegistry
         var shape = new FamilyShape(name, help, kind, ValidateLabelNames(labelNames, kind), bounds);
         var limit = options?.CardinalityLimit ?? DefaultCardinalityLimit;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
+        var expireAfter = options?.ExpireAfter;
+        if (expireAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), expireAfter, "FamilyOptions.ExpireAfter must be positive, or null for series that never expire.");
+        }
 
         lock (_registrationLock)
         {
@@ -237,8 +261,13 @@ public sealed class MetricRegistry
                 }
             }
 
-            var family = new MetricFamily<TSeries>(this, shape, limit, create);
+            var family = new MetricFamily<TSeries>(this, shape, limit, expireAfter, create);
             _families.Add(shape.Name, family);
+            if (expireAfter is not null)
+            {
+                _expiringFamilies = [.. _expiringFamilies, family];
+            }
+
             foreach (var sampleName in sampleNames)
             {
                 _sampleNameOwners.Add(sampleName, family);
