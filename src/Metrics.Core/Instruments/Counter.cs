@@ -19,7 +19,7 @@ public sealed class Counter : MetricSeries
     public long Value => Volatile.Read(ref _value);
 
     /// <summary>Adds one.</summary>
-    // Hot path: one interlocked instruction and the expiry check; must never allocate, lock or block.
+    // Hot path: one interlocked instruction; must never allocate, lock or block.
     public void Inc()
     {
         Interlocked.Increment(ref _value);
@@ -28,7 +28,7 @@ public sealed class Counter : MetricSeries
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative: counters only go up.</exception>
-    // Hot path: one interlocked instruction and the expiry check; must never allocate, lock or block.
+    // Hot path: one interlocked instruction; must never allocate, lock or block.
     public void Inc(long increment)
     {
         if (increment < 0)

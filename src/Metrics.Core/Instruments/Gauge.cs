@@ -18,7 +18,7 @@ public sealed class Gauge : MetricSeries
     public void Set(double value)
     {
         AtomicDouble.Write(ref _bits, value);
-        MarkStored();
+        MarkUpdated();
     }
 
     /// <summary>Adds <paramref name="increment"/>, one by default.</summary>

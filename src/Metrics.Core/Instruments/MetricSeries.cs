@@ -42,9 +42,12 @@ public abstract class MetricSeries
     internal bool IsExpired => Volatile.Read(ref _activity) == SeriesActivity.Expired;
 
     /// <summary>
-    /// Notes a measurement for idle expiry; call right after the measurement's interlocked write, which orders the
-    /// write before this read, so that a scrape that removes the series either saw the write or this call sees the
-    /// removal and puts the series back.
+    /// Notes a measurement for idle expiry; call right after the measurement's write. An interlocked write orders
+    /// itself before this read, so a scrape that removes the series either saw the write or this call sees the
+    /// removal and puts the series back. A plain store (<see cref="Gauge.Set"/>) may pass this read only inside the
+    /// processor's store buffer, which drains within nanoseconds and at every context switch, while a scrape reads
+    /// values microseconds after it marks series idle and removes them a scrape interval later; a fence would cost
+    /// each <c>Set</c> as much as an interlocked instruction.
     /// </summary>
     // Hot path: one load and a branch that is taken once per scrape interval, and only in families that expire
     // series; must never allocate, lock or block.
@@ -54,18 +57,6 @@ public abstract class MetricSeries
         if (_activity > SeriesActivity.Active)
         {
             MarkUpdatedAfterIdle();
-        }
-    }
-
-    /// <summary>As <see cref="MarkUpdated"/>, for a measurement written with a plain store, which needs a fence first.</summary>
-    // Hot path: one load and a branch when the family does not expire series; must never allocate, lock or block.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private protected void MarkStored()
-    {
-        if (_activity != SeriesActivity.Permanent)
-        {
-            Interlocked.MemoryBarrier();
-            MarkUpdated();
         }
     }
 
