@@ -2,8 +2,8 @@ namespace Metrics;
 
 /// <summary>
 /// Process figures read straight from <c>/proc/self</c>, as client_golang reads them: one read of <c>stat</c> gives
-/// CPU time, threads and memory, <c>limits</c> the descriptor limit, <c>io</c> the byte totals, and a listing of
-/// <c>fdinfo</c> the open descriptors. Never <see cref="System.Diagnostics.Process"/>, whose refresh parses far more
+/// CPU time, threads and memory, <c>limits</c> the descriptor limit, <c>io</c> the byte totals, and <see cref="OpenFileDescriptors"/>
+/// the open descriptors. Never <see cref="System.Diagnostics.Process"/>, whose refresh parses far more
 /// than this and is a known cause of slow scrapes.
 /// </summary>
 internal sealed class LinuxProcessStatistics : ProcessStatistics
