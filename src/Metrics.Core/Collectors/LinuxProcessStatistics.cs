@@ -2,8 +2,8 @@ namespace Metrics;
 
 /// <summary>
 /// Process figures read straight from <c>/proc/self</c>, as client_golang reads them: one read of <c>stat</c> gives
-/// CPU time, threads and memory, <c>limits</c> the descriptor limit, <c>io</c> the byte totals, and <see cref="OpenFileDescriptors"/>
-/// the open descriptors. Never <see cref="System.Diagnostics.Process"/>, whose refresh parses far more
+/// CPU time, threads and memory, <c>limits</c> the descriptor limit, <c>io</c> the byte totals, and
+/// <see cref="OpenFileDescriptors"/> the open descriptors. Never <see cref="System.Diagnostics.Process"/>, whose refresh parses far more
 /// than this and is a known cause of slow scrapes.
 /// </summary>
 internal sealed class LinuxProcessStatistics : ProcessStatistics
@@ -17,10 +17,6 @@ internal sealed class LinuxProcessStatistics : ProcessStatistics
     private const int LimitsBufferLength = 2048;
     private const int IoBufferLength = 512;
 
-    // The descriptor limit changes only through setrlimit or prlimit, so it is read again at most once a minute:
-    // each read of /proc costs a system call, and a scrape's budget is a few of them.
-    private const long LimitsRefreshMilliseconds = 60_000;
-
     // Opened once per process and shared by every registry's collector; reads at offset 0 are safe in parallel.
     private static readonly ProcFile? Stat = ProcFile.TryOpen("/proc/self/stat");
     private static readonly ProcFile? Limits = ProcFile.TryOpen("/proc/self/limits");
@@ -29,7 +25,6 @@ internal sealed class LinuxProcessStatistics : ProcessStatistics
     private readonly double _startTimeSeconds;
     private readonly bool _countsDescriptors;
     private readonly double _pageSize = Environment.SystemPageSize;
-    private long _limitsDueAt;
 
     private LinuxProcessStatistics(double startTimeSeconds, bool countsDescriptors)
     {
@@ -57,7 +52,8 @@ internal sealed class LinuxProcessStatistics : ProcessStatistics
         _ => true,
     };
 
-    // Scrape path: reads into stack buffers; allocates only the descriptor listing's enumerator.
+    // Scrape path: four system calls on Linux 6.2 and later, into stack buffers; allocates nothing there, and only
+    // the listing's enumerator on older kernels.
     public override void Refresh()
     {
         Store(ProcessStatistic.StartTimeSeconds, _startTimeSeconds);
@@ -84,8 +80,7 @@ internal sealed class LinuxProcessStatistics : ProcessStatistics
 
     private void RefreshLimits()
     {
-        var now = Environment.TickCount64;
-        if (Limits is null || now < Volatile.Read(ref _limitsDueAt))
+        if (Limits is null)
         {
             return;
         }
@@ -93,7 +88,6 @@ internal sealed class LinuxProcessStatistics : ProcessStatistics
         Span<byte> buffer = stackalloc byte[LimitsBufferLength];
         var found = ProcText.TryReadLineValue(TryRead(Limits, buffer), "Max open files"u8, out var maxDescriptors);
         Store(ProcessStatistic.MaxFileDescriptors, found ? maxDescriptors : double.NaN);
-        Volatile.Write(ref _limitsDueAt, found ? now + LimitsRefreshMilliseconds : 0);
     }
 
     private void RefreshIo()
