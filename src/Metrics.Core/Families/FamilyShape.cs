@@ -63,7 +63,8 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
         return null;
     }
 
-    private static string Describe(SeriesKind kind) => kind switch
+    /// <summary>The kind in words, as conflict messages name it: "an integer counter", "a callback gauge", ….</summary>
+    public static string Describe(SeriesKind kind) => kind switch
     {
         SeriesKind.Counter => "an integer counter",
         SeriesKind.DoubleCounter => "a double counter",

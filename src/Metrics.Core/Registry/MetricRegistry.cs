@@ -46,7 +46,7 @@ public sealed class MetricRegistry
     public int DefaultCardinalityLimit { get; }
 
     /// <summary>The clock that measures how long series stay idle; see <see cref="MetricRegistryOptions.TimeProvider"/>.</summary>
-    public TimeProvider TimeProvider { get; }
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The registered families, sorted by name.</summary>
     public IReadOnlyList<MetricFamily> Families => Volatile.Read(ref _sortedFamilies);
@@ -298,7 +298,7 @@ public sealed class MetricRegistry
         if (source.Callback != callback)
         {
             var labels = labelValues.Length == 0 ? "" : $" with labels [{string.Join(", ", labelValues)}]";
-            throw new InvalidOperationException($"Metric '{family.Name}'{labels} is already registered with another callback.");
+            throw new InvalidOperationException($"Metric '{family.Name}'{labels} is already registered as {FamilyShape.Describe(kind)} with another callback.");
         }
 
         lock (_registrationLock)

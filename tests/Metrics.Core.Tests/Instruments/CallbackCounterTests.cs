@@ -66,9 +66,19 @@ public sealed class CallbackCounterTests
 
         registry.CreateCallbackCounter("retries_total", "Retries.", callback).ShouldBeSameAs(counter);
         Should.Throw<InvalidOperationException>(() => registry.CreateCallbackCounter("retries", "Retries.", () => 2))
-            .Message.ShouldBe("Metric 'retries_total' is already registered with another callback.");
+            .Message.ShouldBe("Metric 'retries_total' is already registered as a callback counter with another callback.");
         Should.Throw<InvalidOperationException>(() => registry.CreateCounter("retries", "Retries."))
             .Message.ShouldBe("Metric 'retries_total' is already registered as a callback counter; it cannot be registered again as an integer counter.");
+    }
+
+    [Test]
+    public void Callback_gauge_registered_again_with_another_callback_names_its_kind()
+    {
+        var registry = new MetricRegistry();
+        registry.CreateCallbackGauge("healthy", "Healthy.", () => 1);
+
+        Should.Throw<InvalidOperationException>(() => registry.CreateCallbackGauge("healthy", "Healthy.", () => 2))
+            .Message.ShouldBe("Metric 'healthy' is already registered as a callback gauge with another callback.");
     }
 
     [Test]
