@@ -19,11 +19,11 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
     public double[]? Bounds { get; } = bounds;
 
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
-    public string BaseName => Kind is SeriesKind.Counter or SeriesKind.DoubleCounter ? Name[..^"_total".Length] : Name;
+    public string BaseName => Type == MetricType.Counter ? Name[..^"_total".Length] : Name;
 
     public MetricType Type => Kind switch
     {
-        SeriesKind.Counter or SeriesKind.DoubleCounter => MetricType.Counter,
+        SeriesKind.Counter or SeriesKind.DoubleCounter or SeriesKind.CallbackCounter => MetricType.Counter,
         SeriesKind.Histogram => MetricType.Histogram,
         _ => MetricType.Gauge,
     };
@@ -63,12 +63,14 @@ internal sealed class FamilyShape(string name, string help, SeriesKind kind, str
         return null;
     }
 
-    private static string Describe(SeriesKind kind) => kind switch
+    /// <summary>The kind in words, as conflict messages name it: "an integer counter", "a callback gauge", ….</summary>
+    public static string Describe(SeriesKind kind) => kind switch
     {
         SeriesKind.Counter => "an integer counter",
         SeriesKind.DoubleCounter => "a double counter",
         SeriesKind.Gauge => "a gauge",
         SeriesKind.CallbackGauge => "a callback gauge",
+        SeriesKind.CallbackCounter => "a callback counter",
         _ => "a histogram",
     };
 

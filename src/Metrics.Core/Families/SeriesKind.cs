@@ -7,5 +7,6 @@ internal enum SeriesKind
     DoubleCounter,
     Gauge,
     CallbackGauge,
+    CallbackCounter,
     Histogram,
 }

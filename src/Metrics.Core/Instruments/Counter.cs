@@ -20,7 +20,11 @@ public sealed class Counter : MetricSeries
 
     /// <summary>Adds one.</summary>
     // Hot path: one interlocked instruction; must never allocate, lock or block.
-    public void Inc() => Interlocked.Increment(ref _value);
+    public void Inc()
+    {
+        Interlocked.Increment(ref _value);
+        MarkUpdated();
+    }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative: counters only go up.</exception>
@@ -33,6 +37,7 @@ public sealed class Counter : MetricSeries
         }
 
         Interlocked.Add(ref _value, increment);
+        MarkUpdated();
     }
 
     [DoesNotReturn]

@@ -19,7 +19,12 @@ public sealed class DoubleCounter : MetricSeries
     public double Value => AtomicDouble.Read(ref _bits);
 
     /// <summary>Adds one.</summary>
-    public void Inc() => AtomicDouble.Add(ref _bits, 1.0);
+    // Hot path: a compare-exchange loop; must never allocate, lock or block.
+    public void Inc()
+    {
+        AtomicDouble.Add(ref _bits, 1.0);
+        MarkUpdated();
+    }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative, NaN or infinite.</exception>
@@ -32,6 +37,7 @@ public sealed class DoubleCounter : MetricSeries
         }
 
         AtomicDouble.Add(ref _bits, increment);
+        MarkUpdated();
     }
 
     [DoesNotReturn]

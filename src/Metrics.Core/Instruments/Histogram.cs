@@ -61,6 +61,7 @@ public sealed class Histogram : MetricSeries
         var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stride);
         Interlocked.Increment(ref _cells[stripe + FindBucket(value)]);
         AtomicDouble.Add(ref _cells[stripe + _sumOffset], value);
+        MarkUpdated();
     }
 
     /// <summary>Observes the seconds elapsed since <paramref name="startTimestamp"/>, a <see cref="Stopwatch.GetTimestamp"/> value.</summary>

@@ -11,4 +11,11 @@ public sealed class MetricRegistryOptions
     /// otherwise. It bounds memory under a label-explosion attack.
     /// </summary>
     public int DefaultCardinalityLimit { get; set; } = DefaultCardinalityLimitValue;
+
+    /// <summary>
+    /// The clock that measures how long series stay idle, for families with <see cref="FamilyOptions.ExpireAfter"/>;
+    /// <see cref="TimeProvider.System"/> by default. Tests pass a manual clock so that they never sleep. It is read
+    /// once per scrape, never on the measurement path.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
