@@ -97,6 +97,14 @@ public sealed class MetricFamily<TSeries> : MetricFamily
 
     private TSeries GetOrCreate(ReadOnlySpan<string> values, int hash)
     {
+        // A full family that never expires series never has room again, so a label-explosion attack folds its new
+        // label sets here without queueing every request on the write lock.
+        if (ExpireAfter is null && Volatile.Read(ref _overflow) is { } folded && _table.Count >= CardinalityLimit)
+        {
+            Registry.RecordSeriesOverflow(Name);
+            return folded;
+        }
+
         TSeries overflow;
         lock (_table.WriteLock)
         {

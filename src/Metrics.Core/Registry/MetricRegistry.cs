@@ -209,10 +209,12 @@ public sealed class MetricRegistry
 
     internal void RecordSeriesOverflow(string familyName)
     {
+        // One series per family name, so registrations bound it; a cap here would fold the counter into itself.
         _seriesOverflow ??= CreateCounterFamily(
             SeriesOverflowName,
             "Lookups of new label sets that were folded into the overflow series because the family reached its cardinality limit.",
-            ["family"]);
+            ["family"],
+            new FamilyOptions { CardinalityLimit = int.MaxValue });
         _seriesOverflow.WithLabels(familyName).Inc();
     }
 
