@@ -11,7 +11,7 @@ public sealed class HttpConnectionMetricsTests
     [Test]
     public async Task Three_keep_alive_connections_are_active_until_they_close()
     {
-        await using var app = await KestrelApplications.StartAsync(
+        await using var app = await TestApplications.StartOnKestrelAsync(
             static app => app.MapGet("/ping", static () => "pong"),
             static listen => listen.UsePrometheusConnectionMetrics());
         var registry = app.Registry();
@@ -46,7 +46,7 @@ public sealed class HttpConnectionMetricsTests
     [Test]
     public async Task Endpoint_defaults_track_the_connections_of_every_endpoint()
     {
-        await using var app = await KestrelApplications.StartAsync(
+        await using var app = await TestApplications.StartOnKestrelAsync(
             static app => app.MapGet("/ping", static () => "pong"),
             static kestrel =>
             {
@@ -69,7 +69,7 @@ public sealed class HttpConnectionMetricsTests
     [Test]
     public async Task Starting_without_AddPrometheusMetrics_fails_with_what_to_do()
     {
-        var exception = await Should.ThrowAsync<InvalidOperationException>(() => KestrelApplications.StartAsync(
+        var exception = await Should.ThrowAsync<InvalidOperationException>(() => TestApplications.StartOnKestrelAsync(
             static app => app.MapGet("/ping", static () => "pong"),
             static kestrel => kestrel.Listen(IPAddress.Loopback, 0, static listen => listen.UsePrometheusConnectionMetrics()),
             addMetrics: false));

@@ -125,6 +125,40 @@ public sealed class BodyByteCountingTests
     }
 
     [Test]
+    public async Task Kestrel_bodies_read_and_written_through_streams_pipes_and_json_are_counted_once()
+    {
+        await using var app = await TestApplications.StartOnKestrelAsync(static app =>
+        {
+            app.UsePrometheusRequestMetrics();
+            app.MapPost("/stream", static async (HttpContext context) =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                await context.Response.Body.WriteAsync(new byte[body.Length + 1]);
+            });
+            app.MapPost("/pipe", static async (HttpContext context) =>
+            {
+                var read = await context.Request.BodyReader.ReadAtLeastAsync(int.MaxValue);
+                var length = read.Buffer.Length;
+                context.Request.BodyReader.AdvanceTo(read.Buffer.End);
+                await context.Response.BodyWriter.WriteAsync(new byte[length + 2]);
+            });
+            app.MapPost("/json", static (Message message) => new Message(message.Text + "!"));
+        });
+        using var client = app.Client();
+
+        using var stream = await client.PostAsync("/stream", ChunkedContent.OfLength(4096));
+        using var pipe = await client.PostAsync("/pipe", ChunkedContent.OfLength(70_000));
+        using var json = await client.PostAsync("/json", new StringContent("""{"text":"hi"}""", Encoding.UTF8, "application/json"));
+
+        (await stream.Content.ReadAsByteArrayAsync()).Length.ShouldBe(4097);
+        (await pipe.Content.ReadAsByteArrayAsync()).Length.ShouldBe(70_002);
+        (await json.Content.ReadAsStringAsync()).ShouldBe("""{"text":"hi!"}""");
+        app.Registry().SeriesLines("http_request_body_bytes_total").ShouldBe(["/stream = 4096", "/pipe = 70000", "/json = 13"]);
+        app.Registry().SeriesLines("http_response_body_bytes_total").ShouldBe(["/stream = 4097", "/pipe = 70002", "/json = 14"]);
+    }
+
+    [Test]
     public async Task Sent_files_count_their_length_once()
     {
         var path = Path.GetTempFileName();
@@ -199,4 +233,6 @@ public sealed class BodyByteCountingTests
     internal sealed record ChatRequest(string Prompt);
 
     internal sealed record ChatReply(string Text);
+
+    internal sealed record Message(string Text);
 }

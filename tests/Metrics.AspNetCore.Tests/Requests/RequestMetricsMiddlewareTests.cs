@@ -83,11 +83,12 @@ public sealed class RequestMetricsMiddlewareTests
         app.Registry().ValueOf("http_requests_in_flight").ShouldBe(0);
     }
 
-    [Test]
-    public async Task Client_that_aborts_is_recorded_as_499_even_when_the_handler_then_throws()
+    [TestCase(false, TestName = "Client_that_aborts_is_recorded_as_499_even_when_the_handler_then_throws(TestServer)")]
+    [TestCase(true, TestName = "Client_that_aborts_is_recorded_as_499_even_when_the_handler_then_throws(Kestrel)")]
+    public async Task Client_that_aborts_is_recorded_as_499_even_when_the_handler_then_throws(bool onKestrel)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var app = await TestApplications.StartAsync(app =>
+        Action<WebApplication> configure = app =>
         {
             app.UsePrometheusRequestMetrics();
             app.MapGet("/v1/stream", async (HttpContext context) =>
@@ -95,10 +96,12 @@ public sealed class RequestMetricsMiddlewareTests
                 started.SetResult();
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             });
-        });
+        };
+        await using var app = onKestrel ? await TestApplications.StartOnKestrelAsync(configure) : await TestApplications.StartAsync(configure);
+        using var client = app.Client();
         using var cancellation = new CancellationTokenSource();
 
-        var request = app.GetTestClient().GetAsync("/v1/stream", cancellation.Token);
+        var request = client.GetAsync("/v1/stream", cancellation.Token);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await cancellation.CancelAsync();
 
