@@ -129,7 +129,7 @@ public class FailoverTests
     [Test]
     public async Task Provider_that_never_answers_times_out_per_attempt_and_fails_over()
     {
-        await using var gateway = await TestGateway.StartAsync(settings => settings.Set("Gateway:Resilience:AttemptTimeout", "00:00:00.500"));
+        await using var gateway = await TestGateway.StartAsync(settings => settings.Set("Gateway:Resilience:AttemptTimeout", "00:00:01"));
         await gateway.SetFaultAsync(OpenAIPrimary, "timeout", count: 2);
 
         (await ServedByAsync(gateway)).ShouldBe(OpenAISecondary);

@@ -58,11 +58,12 @@ internal sealed class TestGateway : IAsyncDisposable
     public Provider Provider(string name) => Services.GetRequiredService<ProviderDirectory>()[name];
 
     /// <summary>Sends <paramref name="json"/> to <paramref name="path"/> with <paramref name="key"/> the way that API's clients send keys.</summary>
-    public async Task<HttpResponseMessage> PostAsync(string path, string json, string? key = TestKeys.Alpha)
+    public async Task<HttpResponseMessage> PostAsync(
+        string path, string json, string? key = TestKeys.Alpha, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         Authenticate(request, key);
-        return await Client.SendAsync(request);
+        return await Client.SendAsync(request, completion);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = TestKeys.Alpha, string? json = null)
