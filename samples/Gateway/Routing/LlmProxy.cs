@@ -41,7 +41,8 @@ internal sealed partial class LlmProxy(
             return;
         }
 
-        if (!LlmRequest.TryParse(body, surface, out var request, out var errorKind, out var error))
+        // Token usage only feeds metrics: with metrics off, requests go upstream untouched and responses unparsed.
+        if (!LlmRequest.TryParse(body, surface, metrics.Enabled, out var request, out var errorKind, out var error))
         {
             await RefuseAsync(context, surface, GatewayMetrics.None, StatusCodes.Status400BadRequest, errorKind, error);
             return;
@@ -139,7 +140,8 @@ internal sealed partial class LlmProxy(
             TokenUsage usage;
             if (request.Stream && response.IsSuccessStatusCode && IsEventStream(response))
             {
-                var outcome = await SseRelay.RelayAsync(context, response, surface, provider, routeMetrics, options.Resilience.ResponseIdleTimeout, started);
+                var outcome = await SseRelay.RelayAsync(
+                    context, response, surface, provider, routeMetrics, options.Resilience.ResponseIdleTimeout, metrics.Enabled, started);
                 metrics.RecordStreamBytes(outcome.BytesIn, outcome.BytesOut);
                 if (outcome.Failure is { } broken)
                 {
@@ -157,7 +159,7 @@ internal sealed partial class LlmProxy(
                     return UpstreamFailure.BodyBroken(provider.Name);
                 }
 
-                usage = response.IsSuccessStatusCode ? TokenUsage.FromBody(body) : default;
+                usage = response.IsSuccessStatusCode && metrics.Enabled ? TokenUsage.FromBody(body) : default;
                 if (!response.IsSuccessStatusCode)
                 {
                     // A 4xx other than 429 is the provider's verdict on the request itself: relayed, not retried elsewhere.

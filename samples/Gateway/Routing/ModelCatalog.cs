@@ -31,19 +31,7 @@ internal sealed class ModelCatalog
     public IReadOnlyList<ModelRoute> All { get; }
 
     /// <summary>How many models have at least one healthy provider now.</summary>
-    public int AvailableCount
-    {
-        get
-        {
-            var available = 0;
-            foreach (var route in All)
-            {
-                available += route.IsAvailable ? 1 : 0;
-            }
-
-            return available;
-        }
-    }
+    public int AvailableCount => All.Count(route => route.IsAvailable);
 
     /// <summary>Finds the model named <paramref name="name"/>.</summary>
     public bool TryFind(string name, [NotNullWhen(true)] out ModelRoute? route) => _byName.TryGetValue(name, out route);

@@ -27,19 +27,5 @@ internal sealed class ModelRoute
     public ProviderStyle Style => Providers[0].Style;
 
     /// <summary>Whether at least one provider in the chain is healthy.</summary>
-    public bool IsAvailable
-    {
-        get
-        {
-            foreach (var provider in Providers)
-            {
-                if (provider.IsHealthy)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
+    public bool IsAvailable => Providers.Any(provider => provider.IsHealthy);
 }

@@ -27,19 +27,7 @@ internal sealed class ProviderDirectory
     public IReadOnlyList<Provider> All { get; }
 
     /// <summary>How many providers are healthy now.</summary>
-    public int HealthyCount
-    {
-        get
-        {
-            var healthy = 0;
-            foreach (var provider in All)
-            {
-                healthy += provider.IsHealthy ? 1 : 0;
-            }
-
-            return healthy;
-        }
-    }
+    public int HealthyCount => All.Count(provider => provider.IsHealthy);
 
     /// <summary>The provider named <paramref name="name"/>.</summary>
     public Provider this[string name] => _byName[name];

@@ -33,7 +33,7 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
     {
         await pace.FirstTokenAsync(cancellationToken);
 
-        var json = StartEvent(events, "message_start");
+        var json = StartTypedEvent(events, "message_start");
         json.WritePropertyName("message");
         WriteMessageHeader(json, answer);
         json.WriteStartArray("content");
@@ -45,7 +45,7 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
 
-        json = StartEvent(events, "content_block_start");
+        json = StartTypedEvent(events, "content_block_start");
         json.WriteNumber("index", 0);
         json.WriteStartObject("content_block");
         json.WriteString("type", "text");
@@ -54,7 +54,7 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
 
-        json = StartEvent(events, "ping");
+        json = StartTypedEvent(events, "ping");
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
 
@@ -76,12 +76,12 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
             "content_block_delta",
             cancellationToken);
 
-        json = StartEvent(events, "content_block_stop");
+        json = StartTypedEvent(events, "content_block_stop");
         json.WriteNumber("index", 0);
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
 
-        json = StartEvent(events, "message_delta");
+        json = StartTypedEvent(events, "message_delta");
         json.WriteStartObject("delta");
         json.WriteString("stop_reason", StopReason(answer));
         json.WriteNull("stop_sequence");
@@ -92,17 +92,9 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
 
-        json = StartEvent(events, "message_stop");
+        json = StartTypedEvent(events, "message_stop");
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
-    }
-
-    private static Utf8JsonWriter StartEvent(SseEventWriter events, string type)
-    {
-        var json = events.Start(type);
-        json.WriteStartObject();
-        json.WriteString("type", type);
-        return json;
     }
 
     private static void WriteMessageHeader(Utf8JsonWriter json, SimulatedAnswer answer)

@@ -81,9 +81,7 @@ internal sealed class OpenAIResponsesSimulation : SurfaceSimulation
 
     private static Utf8JsonWriter StartEvent(SseEventWriter events, string type, int sequence)
     {
-        var json = events.Start(type);
-        json.WriteStartObject();
-        json.WriteString("type", type);
+        var json = StartTypedEvent(events, type);
         json.WriteNumber("sequence_number", sequence);
         return json;
     }

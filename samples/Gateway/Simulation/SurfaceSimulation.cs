@@ -15,6 +15,15 @@ internal abstract class SurfaceSimulation
     /// <summary>Streams the answer as the API's events, pacing tokens with <paramref name="pace"/>.</summary>
     public abstract Task WriteStreamAsync(SseEventWriter events, SimulatedAnswer answer, SimulatedPace pace, CancellationToken cancellationToken);
 
+    /// <summary>Starts an event named <paramref name="type"/> whose JSON object repeats the name in its <c>type</c> field.</summary>
+    protected static Utf8JsonWriter StartTypedEvent(SseEventWriter events, string type)
+    {
+        var json = events.Start(type);
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        return json;
+    }
+
     /// <summary>Writes the answer's text as a stream of per-token events produced by <paramref name="writeDelta"/>.</summary>
     protected static async Task StreamTokensAsync(
         SseEventWriter events,

@@ -17,7 +17,10 @@ internal static class SseRelay
 {
     private const int BufferSize = 16 * 1024;
 
-    /// <summary>Streams <paramref name="upstream"/>'s body to the client; returns when either side has finished.</summary>
+    /// <summary>
+    /// Streams <paramref name="upstream"/>'s body to the client; returns when either side has finished. Usage is
+    /// picked out only when <paramref name="scanUsage"/> is set.
+    /// </summary>
     public static async Task<StreamOutcome> RelayAsync(
         HttpContext context,
         HttpResponseMessage upstream,
@@ -25,6 +28,7 @@ internal static class SseRelay
         Provider provider,
         RouteMetrics routeMetrics,
         TimeSpan idleTimeout,
+        bool scanUsage,
         long startTimestamp)
     {
         var response = context.Response;
@@ -74,7 +78,11 @@ internal static class SseRelay
                 }
 
                 bytesIn += read;
-                scanner.Feed(buffer.AsSpan(0, read));
+                if (scanUsage)
+                {
+                    scanner.Feed(buffer.AsSpan(0, read));
+                }
+
                 await response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
                 bytesOut += read;
             }

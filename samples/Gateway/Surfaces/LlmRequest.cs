@@ -21,13 +21,18 @@ internal sealed class LlmRequest
     /// <summary>Whether the client asked for Server-Sent Events.</summary>
     public bool Stream { get; }
 
-    /// <summary>The body sent upstream: the client's bytes, except where the gateway must ask for usage in a stream.</summary>
+    /// <summary>The body sent upstream: the client's bytes, except where the gateway asks for usage in a stream.</summary>
     public byte[] ForwardBody { get; }
 
-    /// <summary>Reads <paramref name="body"/> as a request to <paramref name="surface"/>, or explains why it is not one.</summary>
+    /// <summary>
+    /// Reads <paramref name="body"/> as a request to <paramref name="surface"/>, or explains why it is not one.
+    /// With <paramref name="askForStreamUsage"/>, a streaming OpenAI Chat request that does not ask for usage is
+    /// rewritten to ask for it.
+    /// </summary>
     public static bool TryParse(
         byte[] body,
         ApiSurface surface,
+        bool askForStreamUsage,
         [NotNullWhen(true)] out LlmRequest? request,
         out ApiErrorKind errorKind,
         out string error)
@@ -70,7 +75,7 @@ internal sealed class LlmRequest
             }
 
             var stream = root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == JsonValueKind.True;
-            var forward = stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body) : body;
+            var forward = askForStreamUsage && stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body) : body;
             request = new LlmRequest(modelName, stream, forward);
             error = "";
             return true;

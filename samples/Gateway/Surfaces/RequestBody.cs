@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Surfaces;
@@ -20,16 +21,23 @@ internal static class RequestBody
         }
 
         using var body = new MemoryStream((int)Math.Min(request.ContentLength ?? 4096, limit));
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (body.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                return null;
-            }
+                if (body.Length + read > limit)
+                {
+                    return null;
+                }
 
-            body.Write(buffer, 0, read);
+                body.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return body.ToArray();

@@ -63,7 +63,10 @@ public class MetricsEndpointTests
         await using var gateway = await TestGateway.StartAsync(settings => settings.Set("Gateway:MetricsEnabled", "false"));
 
         using var chat = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(GptModel, "hello", stream: true));
-        (await chat.Content.ReadAsStringAsync()).ShouldEndWith("data: [DONE]\n\n");
+        var stream = await chat.Content.ReadAsStringAsync();
+        stream.ShouldEndWith("data: [DONE]\n\n");
+        // Usage only feeds metrics, so with them off the request goes upstream as sent, without asking for usage.
+        stream.ShouldNotContain("\"usage\"");
         using var invalid = await gateway.PostAsync("/v1/chat/completions", "{");
         using var metrics = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null);
 

@@ -83,6 +83,21 @@ public class BadInputTests
         (await response.Content.ReadAsStringAsync()).ShouldStartWith("{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"The model 'claude-imaginary' does not exist");
     }
 
+    [Test]
+    public async Task Messages_without_max_tokens_are_refused_by_the_provider_as_anthropic_does_and_relayed()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+
+        using var response = await gateway.PostAsync("/v1/messages", "{\"model\":\"claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldBe("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: Field required\"}}");
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", AnthropicPrimary), ("model", ClaudeModel), ("status", "400")).ShouldBe(1);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", AnthropicPrimary)).ShouldBe(1);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public async Task Body_over_the_configured_limit_gets_413_whether_or_not_it_declares_its_length(bool declaresLength)
