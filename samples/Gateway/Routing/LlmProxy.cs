@@ -135,48 +135,66 @@ internal sealed partial class LlmProxy(
                 return failure;
             }
 
-            context.Response.Headers[ProviderHeader] = provider.Name;
-            var routeMetrics = route.Metrics[index];
             TokenUsage usage;
             if (request.Stream && response.IsSuccessStatusCode && IsEventStream(response))
             {
-                var outcome = await SseRelay.RelayAsync(
-                    context, response, surface, provider, routeMetrics, options.Resilience.ResponseIdleTimeout, metrics.Enabled, started);
-                metrics.RecordStreamBytes(outcome.BytesIn, outcome.BytesOut);
-                if (outcome.Failure is { } broken)
-                {
-                    metrics.RecordError(broken.ErrorType, provider.Name);
-                    LogStreamBroken(logger, route.Name, provider.Name, broken.Summary);
-                }
-
-                usage = outcome.Usage;
+                usage = await RelayStreamAsync(context, surface, route, index, response, started);
+            }
+            else if (await RelayBodyAsync(context, provider, response) is { } relayed)
+            {
+                usage = relayed;
             }
             else
             {
-                var body = await ReadBodyAsync(response, provider, aborted);
-                if (body is null)
-                {
-                    return UpstreamFailure.BodyBroken(provider.Name);
-                }
-
-                usage = response.IsSuccessStatusCode && metrics.Enabled ? TokenUsage.FromBody(body) : default;
-                if (!response.IsSuccessStatusCode)
-                {
-                    // A 4xx other than 429 is the provider's verdict on the request itself: relayed, not retried elsewhere.
-                    metrics.RecordError(ErrorTypes.BadRequest, provider.Name);
-                }
-
-                context.Response.StatusCode = (int)response.StatusCode;
-                context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-                context.Response.Headers[HeaderNames.CacheControl] = "no-store";
-                await context.Response.Body.WriteAsync(body, aborted);
+                return UpstreamFailure.BodyBroken(provider.Name);
             }
 
+            var routeMetrics = route.Metrics[index];
             routeMetrics.RecordServed(surface, (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
             routeMetrics.RecordTokens(usage.Prompt, usage.Completion);
             account.Metrics.RecordTokens(usage.Prompt, usage.Completion);
             return null;
         }
+    }
+
+    private async Task<TokenUsage> RelayStreamAsync(
+        HttpContext context, ApiSurface surface, ModelRoute route, int index, HttpResponseMessage response, long started)
+    {
+        var provider = route.Providers[index];
+        context.Response.Headers[ProviderHeader] = provider.Name;
+        var outcome = await SseRelay.RelayAsync(
+            context, response, surface, provider, route.Metrics[index], options.Resilience.ResponseIdleTimeout, metrics.Enabled, started);
+        metrics.RecordStreamBytes(outcome.BytesIn, outcome.BytesOut);
+        if (outcome.Failure is { } broken)
+        {
+            metrics.RecordError(broken.ErrorType, provider.Name);
+            LogStreamBroken(logger, route.Name, provider.Name, broken.Summary);
+        }
+
+        return outcome.Usage;
+    }
+
+    /// <summary>Relays a complete response body; null when the provider broke off first, so the next one may try.</summary>
+    private async Task<TokenUsage?> RelayBodyAsync(HttpContext context, Provider provider, HttpResponseMessage response)
+    {
+        var body = await ReadBodyAsync(response, provider, context.RequestAborted);
+        if (body is null)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            // A 4xx other than 429 is the provider's verdict on the request itself: relayed, not retried elsewhere.
+            metrics.RecordError(ErrorTypes.BadRequest, provider.Name);
+        }
+
+        context.Response.StatusCode = (int)response.StatusCode;
+        context.Response.Headers[ProviderHeader] = provider.Name;
+        context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+        context.Response.Headers[HeaderNames.CacheControl] = "no-store";
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        return response.IsSuccessStatusCode && metrics.Enabled ? TokenUsage.FromBody(body) : default;
     }
 
     /// <summary>The whole body, or null when the provider broke off or went silent before it ended.</summary>
