@@ -4,7 +4,8 @@ namespace Gateway.Streaming;
 
 /// <summary>
 /// Watches a Server-Sent Events byte stream as it is relayed and picks out token usage, without changing or holding
-/// back a byte. Only <c>data:</c> lines that mention <c>"usage"</c> are parsed; the rest are only scanned for line ends.
+/// back a byte. Only <c>data:</c> lines that mention <c>"usage"</c> are parsed; lines that arrive whole within one
+/// read are scanned in place, and only a line split across reads is copied.
 /// </summary>
 internal sealed class SseUsageScanner : IDisposable
 {
@@ -13,8 +14,8 @@ internal sealed class SseUsageScanner : IDisposable
     private static readonly byte[] DataPrefix = "data:"u8.ToArray();
     private static readonly byte[] UsageMarker = "\"usage\""u8.ToArray();
 
-    private byte[] _line = ArrayPool<byte>.Shared.Rent(4096);
-    private int _length;
+    private byte[] _partial = [];
+    private int _partialLength;
     private bool _overflowed;
     private TokenUsage _usage;
 
@@ -33,48 +34,65 @@ internal sealed class SseUsageScanner : IDisposable
                 return;
             }
 
-            Append(bytes[..end]);
-            CompleteLine();
+            if (_partialLength == 0 && !_overflowed)
+            {
+                Scan(bytes[..end]);
+            }
+            else
+            {
+                Append(bytes[..end]);
+                if (!_overflowed)
+                {
+                    Scan(_partial.AsSpan(0, _partialLength));
+                }
+
+                _partialLength = 0;
+                _overflowed = false;
+            }
+
             bytes = bytes[(end + 1)..];
         }
     }
 
-    /// <summary>Returns the line buffer to the pool.</summary>
+    /// <summary>Returns the partial-line buffer to the pool.</summary>
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_line);
-        _line = [];
+        if (_partial.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_partial);
+            _partial = [];
+        }
+    }
+
+    private void Scan(ReadOnlySpan<byte> line)
+    {
+        if (line.StartsWith(DataPrefix) && line.IndexOf(UsageMarker) >= 0)
+        {
+            _usage.UpdateFrom(line[DataPrefix.Length..].TrimEnd((byte)'\r'));
+        }
     }
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        if (_overflowed || _length + bytes.Length > MaxLineBytes)
+        if (_overflowed || _partialLength + bytes.Length > MaxLineBytes)
         {
             _overflowed = true;
             return;
         }
 
-        if (_length + bytes.Length > _line.Length)
+        if (_partialLength + bytes.Length > _partial.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_line.Length * 2, _length + bytes.Length));
-            _line.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_line);
-            _line = larger;
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_partial.Length * 2, 1024), _partialLength + bytes.Length));
+            _partial.AsSpan(0, _partialLength).CopyTo(larger);
+            if (_partial.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_partial);
+            }
+
+            _partial = larger;
         }
 
-        bytes.CopyTo(_line.AsSpan(_length));
-        _length += bytes.Length;
-    }
-
-    private void CompleteLine()
-    {
-        var line = _line.AsSpan(0, _length);
-        if (!_overflowed && line.StartsWith(DataPrefix) && line.IndexOf(UsageMarker) >= 0)
-        {
-            _usage.UpdateFrom(line[DataPrefix.Length..].TrimEnd((byte)'\r'));
-        }
-
-        _length = 0;
-        _overflowed = false;
+        bytes.CopyTo(_partial.AsSpan(_partialLength));
+        _partialLength += bytes.Length;
     }
 }

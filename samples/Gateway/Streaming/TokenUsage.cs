@@ -9,6 +9,10 @@ namespace Gateway.Streaming;
 /// <c>usage.input_tokens</c>/<c>output_tokens</c> (in <c>message_start</c> and then <c>message_delta</c>).
 /// Later reports replace earlier ones field by field, since Anthropic's <c>message_delta</c> carries the final output count.
 /// </summary>
+/// <remarks>
+/// It reads with <see cref="Utf8JsonReader"/> and skips every value but the usage objects, so counting the tokens
+/// of a response allocates nothing and does not build a document of the whole answer.
+/// </remarks>
 internal struct TokenUsage
 {
     /// <summary>Prompt (input) tokens, cache reads and writes included.</summary>
@@ -25,14 +29,18 @@ internal struct TokenUsage
         return usage;
     }
 
-    /// <summary>Applies the usage in one JSON document (a body or one stream event), if it holds any.</summary>
+    /// <summary>Applies the usage in one JSON document (a body or one stream event): <c>usage</c>, <c>response.usage</c> or <c>message.usage</c>.</summary>
     public void UpdateFrom(ReadOnlySpan<byte> json)
     {
+        var reader = new Utf8JsonReader(json);
         try
         {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            Update(document.RootElement);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return;
+            }
+
+            ReadObject(ref reader, allowWrappers: true);
         }
         catch (JsonException)
         {
@@ -40,47 +48,75 @@ internal struct TokenUsage
         }
     }
 
-    private void Update(JsonElement root)
+    // Reads the properties of the object the reader is at, down to its end.
+    private void ReadObject(ref Utf8JsonReader reader, bool allowWrappers)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return;
-        }
-
-        UpdateFromUsageOf(root);
-        foreach (var wrapper in (ReadOnlySpan<string>)["response", "message"])
-        {
-            if (root.TryGetProperty(wrapper, out var inner) && inner.ValueKind == JsonValueKind.Object)
+            var isUsage = reader.ValueTextEquals("usage"u8);
+            var isWrapper = allowWrappers && (reader.ValueTextEquals("response"u8) || reader.ValueTextEquals("message"u8));
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
-                UpdateFromUsageOf(inner);
+                reader.Skip();
+            }
+            else if (isUsage)
+            {
+                ReadUsage(ref reader);
+            }
+            else if (isWrapper)
+            {
+                ReadObject(ref reader, allowWrappers: false);
+            }
+            else
+            {
+                reader.Skip();
             }
         }
     }
 
-    private void UpdateFromUsageOf(JsonElement owner)
+    private void ReadUsage(ref Utf8JsonReader reader)
     {
-        if (!owner.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        long? prompt = null;
+        long? input = null;
+        long cache = 0;
+        long? completion = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return;
+            var name = reader;
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var count) || count < 0)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (name.ValueTextEquals("prompt_tokens"u8))
+            {
+                prompt = count;
+            }
+            else if (name.ValueTextEquals("input_tokens"u8))
+            {
+                input = count;
+            }
+            else if (name.ValueTextEquals("cache_creation_input_tokens"u8) || name.ValueTextEquals("cache_read_input_tokens"u8))
+            {
+                cache += count;
+            }
+            else if (name.ValueTextEquals("completion_tokens"u8) || name.ValueTextEquals("output_tokens"u8))
+            {
+                completion = count;
+            }
         }
 
-        if (Read(usage, "prompt_tokens") is { } prompt)
+        if ((prompt ?? input + cache) is { } promptTokens)
         {
-            Prompt = prompt;
-        }
-        else if (Read(usage, "input_tokens") is { } input)
-        {
-            Prompt = input + (Read(usage, "cache_creation_input_tokens") ?? 0) + (Read(usage, "cache_read_input_tokens") ?? 0);
+            Prompt = promptTokens;
         }
 
-        if ((Read(usage, "completion_tokens") ?? Read(usage, "output_tokens")) is { } completion)
+        if (completion is { } completionTokens)
         {
-            Completion = completion;
+            Completion = completionTokens;
         }
     }
-
-    private static long? Read(JsonElement usage, string name) =>
-        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var count) && count >= 0
-            ? count
-            : null;
 }

@@ -8,6 +8,8 @@ namespace Gateway.Surfaces;
 /// <summary>What the gateway needs from a client's LLM request, and the body it forwards upstream.</summary>
 internal sealed class LlmRequest
 {
+    private static readonly byte[] StreamUsageProperty = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
+
     private LlmRequest(string model, bool stream, byte[] forwardBody)
     {
         Model = model;
@@ -75,7 +77,7 @@ internal sealed class LlmRequest
             }
 
             var stream = root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == JsonValueKind.True;
-            var forward = askForStreamUsage && stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body) : body;
+            var forward = askForStreamUsage && stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body, root) : body;
             request = new LlmRequest(modelName, stream, forward);
             error = "";
             return true;
@@ -99,9 +101,16 @@ internal sealed class LlmRequest
         && include.ValueKind == JsonValueKind.True;
 
     // OpenAI reports a stream's token usage only when asked to; the gateway asks, so that streamed tokens are counted.
-    // Clients see one extra final chunk with empty choices, which the OpenAI SDKs accept.
-    private static byte[] WithStreamUsage(byte[] body)
+    // Clients see one extra final chunk with empty choices, which the OpenAI SDKs accept. Without stream_options the
+    // property is spliced in after the opening brace, sparing a parse and a rewrite; the object is known to hold "model".
+    private static byte[] WithStreamUsage(byte[] body, JsonElement root)
     {
+        if (!root.TryGetProperty("stream_options", out _))
+        {
+            var start = body.AsSpan().IndexOf((byte)'{') + 1;
+            return [.. body.AsSpan(0, start), .. StreamUsageProperty, .. body.AsSpan(start)];
+        }
+
         var node = JsonNode.Parse(body)!.AsObject();
         if (node["stream_options"] is JsonObject options)
         {
