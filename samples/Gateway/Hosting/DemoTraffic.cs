@@ -94,7 +94,8 @@ internal sealed partial class DemoTraffic(
             return Post(ApiSurface.AnthropicMessages, $$"""{"model":"{{modelName}}","max_tokens":64,"stream":{{stream}},"messages":[{"role":"user","content":"{{prompt}}"}]}""");
         }
 
-        return index % 2 == 0
+        // Alternate surfaces per round through the models, so every OpenAI model sees both.
+        return index / models.All.Count % 2 == 0
             ? Post(ApiSurface.OpenAIChat, $$"""{"model":"{{modelName}}","stream":{{stream}},"messages":[{"role":"user","content":"{{prompt}}"}]}""")
             : Post(ApiSurface.OpenAIResponses, $$"""{"model":"{{modelName}}","stream":{{stream}},"input":"{{prompt}}"}""");
     }
