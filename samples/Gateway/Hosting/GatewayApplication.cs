@@ -24,6 +24,7 @@ internal static class GatewayApplication
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var options = ReadOptions(builder.Configuration);
+        MetricsComposition.AddMetrics(builder, options);
         ConfigureServices(builder.Services, options);
         var app = builder.Build();
         ConfigurePipeline(app, options);
@@ -56,7 +57,6 @@ internal static class GatewayApplication
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        MetricsComposition.AddMetrics(services);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<ProviderDirectory>();
         services.AddSingleton<ModelCatalog>();
@@ -80,8 +80,8 @@ internal static class GatewayApplication
 
     private static void ConfigurePipeline(WebApplication app, GatewayOptions options)
     {
-        MetricsComposition.UseMetrics(app, options);
         app.UseRouting();
+        MetricsComposition.UseMetrics(app, options);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

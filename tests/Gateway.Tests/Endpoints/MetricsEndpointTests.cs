@@ -78,4 +78,32 @@ public class MetricsEndpointTests
         gateway.RegistryValue("llm_account_requests_total", "alpha").ShouldBe(0);
         gateway.RegistryValue("llm_backends").ShouldBe(double.NaN);
     }
+
+    [Test]
+    public async Task Adapter_request_connection_and_usage_metrics_are_served_by_the_gateway()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            (await gateway.PostAsync("/v1/chat/completions", Requests.Chat(GptModel, "hello"))).Dispose();
+        }
+
+        (await gateway.PostAsync("/v1/chat/completions", "{")).Dispose();
+        (await gateway.SendAsync(HttpMethod.Get, "/no/such/path", key: null)).Dispose();
+
+        var samples = await gateway.ScrapeAsync();
+        samples.Value("http_requests_total", ("route", "/v1/chat/completions"), ("method", "POST"), ("status", "200")).ShouldBe(3);
+        samples.Value("http_requests_total", ("route", "/v1/chat/completions"), ("method", "POST"), ("status", "400")).ShouldBe(1);
+        samples.Value("http_requests_total", ("route", "unmatched"), ("method", "GET"), ("status", "404")).ShouldBe(1);
+        samples.Value("http_request_duration_seconds_count", ("route", "/v1/chat/completions"), ("method", "POST"), ("status", "200")).ShouldBe(3);
+        samples.Value("http_requests_in_flight").ShouldBe(0);
+        samples.Value("http_connections_active").ShouldBe(1);
+        samples.Value("http_connections_total").ShouldBe(1);
+        samples.Named("http_requests_total").ShouldNotContain(sample => sample.Labels["route"] == "/metrics");
+
+        var usage = await gateway.GetJsonAsync("/v1/usage?family=llm_requests_total");
+        var family = usage.GetProperty("families").EnumerateArray().Single();
+        family.GetProperty("name").GetString().ShouldBe("llm_requests_total");
+        family.GetProperty("series").EnumerateArray().Sum(series => series.GetProperty("value").GetDouble()).ShouldBe(4);
+    }
 }
