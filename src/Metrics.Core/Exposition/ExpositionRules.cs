@@ -9,14 +9,14 @@ internal static class ExpositionRules
     /// </summary>
     public static bool HasSamples(MetricFamily family, SeriesList series)
     {
-        if (family.Kind != SeriesKind.CallbackGauge)
+        if (family.Kind is not (SeriesKind.CallbackGauge or SeriesKind.CallbackCounter))
         {
             return series.Count > 0;
         }
 
         for (var i = 0; i < series.Count; i++)
         {
-            if (((CallbackGauge)series[i]).HasValue)
+            if (((ICallbackSeries)series[i]).Source.HasValue)
             {
                 return true;
             }

@@ -68,6 +68,9 @@ internal static class ExpositionWriter
             case CallbackGauge gauge when gauge.HasValue:
                 WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
                 break;
+            case CallbackCounter counter when counter.HasValue:
+                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, counter.Value);
+                break;
             case Histogram histogram:
                 WriteHistogram(ref sink, style, histogram);
                 break;

@@ -26,11 +26,11 @@ internal sealed class FamilyShape(
     public SummaryLayout? Summary { get; } = summary;
 
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
-    public string BaseName => Kind is SeriesKind.Counter or SeriesKind.DoubleCounter ? Name[..^"_total".Length] : Name;
+    public string BaseName => Type == MetricType.Counter ? Name[..^"_total".Length] : Name;
 
     public MetricType Type => Kind switch
     {
-        SeriesKind.Counter or SeriesKind.DoubleCounter => MetricType.Counter,
+        SeriesKind.Counter or SeriesKind.DoubleCounter or SeriesKind.CallbackCounter => MetricType.Counter,
         SeriesKind.Histogram => MetricType.Histogram,
         SeriesKind.Summary => MetricType.Summary,
         _ => MetricType.Gauge,
@@ -82,13 +82,15 @@ internal sealed class FamilyShape(
         return null;
     }
 
-    private static string Describe(SeriesKind kind) => kind switch
+    /// <summary>The kind in words, as conflict messages name it: "an integer counter", "a callback gauge", ….</summary>
+    public static string Describe(SeriesKind kind) => kind switch
     {
         SeriesKind.Counter => "an integer counter",
         SeriesKind.DoubleCounter => "a double counter",
         SeriesKind.Gauge => "a gauge",
         SeriesKind.CallbackGauge => "a callback gauge",
         SeriesKind.Summary => "a summary",
+        SeriesKind.CallbackCounter => "a callback counter",
         _ => "a histogram",
     };
 

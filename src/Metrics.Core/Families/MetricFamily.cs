@@ -14,12 +14,13 @@ public abstract class MetricFamily
     private readonly string[] _labelNames;
     private FamilyEncoding? _encoding;
 
-    private protected MetricFamily(MetricRegistry registry, FamilyShape shape, int cardinalityLimit)
+    private protected MetricFamily(MetricRegistry registry, FamilyShape shape, int cardinalityLimit, TimeSpan? expireAfter)
     {
         Registry = registry;
         Shape = shape;
         _labelNames = shape.LabelNames;
         CardinalityLimit = cardinalityLimit;
+        ExpireAfter = expireAfter;
     }
 
     /// <summary>
@@ -40,6 +41,9 @@ public abstract class MetricFamily
     /// <summary>The most distinct label sets the family keeps before folding new ones into the overflow series.</summary>
     public int CardinalityLimit { get; }
 
+    /// <summary>How long a series may go without a measurement before a scrape removes it; null when series never expire.</summary>
+    public TimeSpan? ExpireAfter { get; }
+
     internal MetricRegistry Registry { get; }
 
     internal FamilyShape Shape { get; }
@@ -57,4 +61,10 @@ public abstract class MetricFamily
     internal abstract SeriesList Series { get; }
 
     internal FamilyEncoding Encoding => _encoding ??= new FamilyEncoding(this);
+
+    /// <summary>Removes the series idle for <see cref="ExpireAfter"/> as of <paramref name="now"/>, a <paramref name="clock"/> timestamp.</summary>
+    internal abstract void ExpireIdleSeries(long now, TimeProvider clock);
+
+    /// <summary>Puts an expired <paramref name="series"/> of this family back, unless a racing caller already did.</summary>
+    internal abstract void Restore(MetricSeries series);
 }

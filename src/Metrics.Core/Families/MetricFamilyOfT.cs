@@ -14,8 +14,9 @@ public sealed class MetricFamily<TSeries> : MetricFamily
     private readonly SeriesTable<TSeries> _table = new();
     private TSeries? _overflow;
 
-    internal MetricFamily(MetricRegistry registry, FamilyShape shape, int cardinalityLimit, Func<MetricFamily<TSeries>, string[], TSeries> create)
-        : base(registry, shape, cardinalityLimit)
+    internal MetricFamily(
+        MetricRegistry registry, FamilyShape shape, int cardinalityLimit, TimeSpan? expireAfter, Func<MetricFamily<TSeries>, string[], TSeries> create)
+        : base(registry, shape, cardinalityLimit, expireAfter)
     {
         _create = create;
     }
@@ -63,8 +64,47 @@ public sealed class MetricFamily<TSeries> : MetricFamily
         return _table.Find(values, hash) ?? GetOrCreate(values, hash);
     }
 
+    /// <summary>
+    /// Adds <paramref name="series"/>, built by the caller for this family (a callback series, which carries its own
+    /// callback), unless its label set exists; returns the series the family holds for that label set.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The family is at its cardinality limit.</exception>
+    internal TSeries GetOrAdd(TSeries series)
+    {
+        var values = series.LabelValueArray;
+        if (values.Length != LabelNameArray.Length)
+        {
+            ThrowWrongCount(values.Length);
+        }
+
+        var hash = SeriesTable<TSeries>.Hash(values);
+        lock (_table.WriteLock)
+        {
+            if (_table.Find(values, hash) is { } existing)
+            {
+                return existing;
+            }
+
+            if (_table.Count >= CardinalityLimit)
+            {
+                throw new InvalidOperationException($"Metric '{Name}' already holds {CardinalityLimit} label sets, its cardinality limit.");
+            }
+
+            _table.Add(series, hash);
+            return series;
+        }
+    }
+
     private TSeries GetOrCreate(ReadOnlySpan<string> values, int hash)
     {
+        // A full family that never expires series never has room again, so a label-explosion attack folds its new
+        // label sets here without queueing every request on the write lock.
+        if (ExpireAfter is null && Volatile.Read(ref _overflow) is { } folded && _table.Count >= CardinalityLimit)
+        {
+            Registry.RecordSeriesOverflow(Name);
+            return folded;
+        }
+
         TSeries overflow;
         lock (_table.WriteLock)
         {
@@ -72,6 +112,13 @@ public sealed class MetricFamily<TSeries> : MetricFamily
             if (existing is not null)
             {
                 return existing;
+            }
+
+            // An expired series that a call site still holds comes back, so the label set keeps one series and one total.
+            if (_table.TakeExpired(values, hash) is { } expired)
+            {
+                Reinstate(expired, hash);
+                return expired;
             }
 
             if (_table.Count < CardinalityLimit)
@@ -87,6 +134,53 @@ public sealed class MetricFamily<TSeries> : MetricFamily
         // Counted outside the lock: the overflow counter lives in another family, with its own lock.
         Registry.RecordSeriesOverflow(Name);
         return overflow;
+    }
+
+    internal override void ExpireIdleSeries(long now, TimeProvider clock)
+    {
+        var expireAfter = ExpireAfter!.Value;
+        lock (_table.WriteLock)
+        {
+            var series = _table.Series;
+            var expired = false;
+            for (var i = 0; i < series.Count; i++)
+            {
+                // The overflow series stays: it is the family's record of label sets it refused.
+                if (!ReferenceEquals(series[i], _overflow))
+                {
+                    expired |= series[i].ExpireIfIdle(now, expireAfter, clock);
+                }
+            }
+
+            if (expired)
+            {
+                _table.RemoveExpired();
+            }
+
+            _table.ForgetCollected();
+        }
+    }
+
+    internal override void Restore(MetricSeries series)
+    {
+        lock (_table.WriteLock)
+        {
+            if (series.IsExpired)
+            {
+                var restored = (TSeries)series;
+                var hash = SeriesTable<TSeries>.Hash(restored.LabelValueArray);
+                _table.TakeExpired(restored.LabelValueArray, hash);
+                Reinstate(restored, hash);
+            }
+        }
+    }
+
+    // Under the write lock. A series comes back even at the cardinality limit: it was counted when it was created,
+    // and its handle already holds its memory.
+    private void Reinstate(TSeries series, int hash)
+    {
+        _table.Add(series, hash);
+        series.MarkRestored();
     }
 
     private TSeries CreateOverflow()

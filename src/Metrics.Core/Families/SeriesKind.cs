@@ -7,6 +7,7 @@ internal enum SeriesKind
     DoubleCounter,
     Gauge,
     CallbackGauge,
+    CallbackCounter,
     Histogram,
     Summary,
 }

@@ -30,4 +30,21 @@ internal sealed class SeriesList
         items[Count] = series;
         return new SeriesList(items, Count + 1);
     }
+
+    /// <summary>A list of the series that are not expired, in the same order, on an array of its own.</summary>
+    // A new array rather than compaction in place: readers of this list may still be iterating it.
+    public SeriesList WithoutExpired()
+    {
+        var kept = new MetricSeries[Math.Max(4, Count)];
+        var count = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (!_items[i].IsExpired)
+            {
+                kept[count++] = _items[i];
+            }
+        }
+
+        return new SeriesList(kept, count);
+    }
 }

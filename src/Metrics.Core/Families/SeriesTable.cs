@@ -1,9 +1,15 @@
+using System.Runtime.CompilerServices;
+
 namespace Metrics;
 
 /// <summary>
 /// The children of one family, keyed by label values. Lookups never lock and never allocate; creation and
 /// removal take a private lock and publish immutable entries, so readers always see a consistent table.
 /// </summary>
+/// <remarks>
+/// Removed (expired) series leave a weak tombstone behind, keyed like the table, so that while anything still holds
+/// an expired series, a lookup of its label values brings that series back instead of creating a second one.
+/// </remarks>
 internal sealed class SeriesTable<TSeries>
     where TSeries : MetricSeries
 {
@@ -13,6 +19,7 @@ internal sealed class SeriesTable<TSeries>
     private Entry?[] _buckets = new Entry?[InitialBuckets];
     private SeriesList _list = SeriesList.Empty;
     private int _count;
+    private Dictionary<int, Tombstone>? _tombstones;
 
     /// <summary>The series in creation order; a stable snapshot that later writes do not change.</summary>
     public SeriesList Series => Volatile.Read(ref _list);
@@ -67,6 +74,126 @@ internal sealed class SeriesTable<TSeries>
     /// <summary>Adds a series to the exposition order only, such as the overflow series; the caller holds <see cref="WriteLock"/>.</summary>
     public void Append(MetricSeries series) => Volatile.Write(ref _list, _list.With(series));
 
+    /// <summary>
+    /// Takes the tombstone of <paramref name="values"/> and returns its series if that is still alive, otherwise
+    /// null; the caller holds <see cref="WriteLock"/>.
+    /// </summary>
+    public TSeries? TakeExpired(ReadOnlySpan<string> values, int hash)
+    {
+        if (_tombstones is null || !_tombstones.TryGetValue(hash, out var head))
+        {
+            return null;
+        }
+
+        TSeries? found = null;
+        Tombstone? kept = null;
+        for (var tombstone = head; tombstone is not null; tombstone = tombstone.Next)
+        {
+            if (found is null && tombstone.Matches(values))
+            {
+                tombstone.Series.TryGetTarget(out found);
+            }
+            else
+            {
+                kept = new Tombstone(tombstone.Values, tombstone.Series, kept);
+            }
+        }
+
+        SetTombstones(hash, kept);
+        return found;
+    }
+
+    /// <summary>
+    /// Removes every expired series from the lookup buckets and the exposition order, leaving a tombstone for each;
+    /// the caller holds <see cref="WriteLock"/>.
+    /// </summary>
+    public void RemoveExpired()
+    {
+        var buckets = _buckets;
+        var removed = 0;
+        for (var index = 0; index < buckets.Length; index++)
+        {
+            var head = buckets[index];
+            Entry? kept = null;
+            var changed = false;
+            for (var entry = head; entry is not null; entry = entry.Next)
+            {
+                if (entry.Series.IsExpired)
+                {
+                    changed = true;
+                    removed++;
+                    _tombstones ??= [];
+                    _tombstones[entry.Hash] = new Tombstone(entry.Values, new WeakReference<TSeries>(entry.Series), _tombstones.GetValueOrDefault(entry.Hash));
+                }
+                else
+                {
+                    kept = new Entry(entry.Hash, entry.Values, entry.Series, kept);
+                }
+            }
+
+            if (changed)
+            {
+                Volatile.Write(ref buckets[index], kept);
+            }
+        }
+
+        Volatile.Write(ref _count, _count - removed);
+        Volatile.Write(ref _list, _list.WithoutExpired());
+    }
+
+    /// <summary>Drops the tombstones of series that nothing holds any more; the caller holds <see cref="WriteLock"/>.</summary>
+    public void ForgetCollected()
+    {
+        if (_tombstones is null || _tombstones.Count == 0)
+        {
+            return;
+        }
+
+        List<int>? collected = null;
+        foreach (var (hash, head) in _tombstones)
+        {
+            for (var tombstone = head; tombstone is not null; tombstone = tombstone.Next)
+            {
+                if (!tombstone.Series.TryGetTarget(out _))
+                {
+                    (collected ??= []).Add(hash);
+                    break;
+                }
+            }
+        }
+
+        if (collected is null)
+        {
+            return;
+        }
+
+        foreach (var hash in collected)
+        {
+            Tombstone? kept = null;
+            for (var tombstone = _tombstones[hash]; tombstone is not null; tombstone = tombstone.Next)
+            {
+                if (tombstone.Series.TryGetTarget(out _))
+                {
+                    kept = new Tombstone(tombstone.Values, tombstone.Series, kept);
+                }
+            }
+
+            SetTombstones(hash, kept);
+        }
+    }
+
+    private void SetTombstones(int hash, Tombstone? head)
+    {
+        if (head is null)
+        {
+            _tombstones!.Remove(hash);
+        }
+        else
+        {
+            _tombstones![hash] = head;
+        }
+    }
+
     private void Grow()
     {
         var old = _buckets;
@@ -83,6 +210,32 @@ internal sealed class SeriesTable<TSeries>
         Volatile.Write(ref _buckets, grown);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Matches(string[] own, ReadOnlySpan<string> values)
+    {
+        for (var i = 0; i < own.Length; i++)
+        {
+            if (!string.Equals(own[i], values[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An expired series, held weakly so that the tombstone never keeps it alive.</summary>
+    private sealed class Tombstone(string[] values, WeakReference<TSeries> series, Tombstone? next)
+    {
+        public string[] Values { get; } = values;
+
+        public WeakReference<TSeries> Series { get; } = series;
+
+        public Tombstone? Next { get; } = next;
+
+        public bool Matches(ReadOnlySpan<string> values) => SeriesTable<TSeries>.Matches(Values, values);
+    }
+
     private sealed class Entry(int hash, string[] values, TSeries series, Entry? next)
     {
         public int Hash { get; } = hash;
@@ -93,18 +246,6 @@ internal sealed class SeriesTable<TSeries>
 
         public Entry? Next { get; } = next;
 
-        public bool Matches(ReadOnlySpan<string> values)
-        {
-            var own = Values;
-            for (var i = 0; i < own.Length; i++)
-            {
-                if (!string.Equals(own[i], values[i], StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        public bool Matches(ReadOnlySpan<string> values) => SeriesTable<TSeries>.Matches(Values, values);
     }
 }

@@ -7,40 +7,20 @@ namespace Metrics;
 /// The callback runs once per collection, on the scraping thread. If it throws, the series is left out of that
 /// scrape, every other series is still rendered, and the failure is counted in <c>metrics_scrape_errors_total</c>.
 /// </remarks>
-public sealed class CallbackGauge : MetricSeries
+public sealed class CallbackGauge : MetricSeries, ICallbackSeries
 {
-    private readonly Func<double> _callback;
-    private long _bits;
-    private int _hasValue;
+    private readonly CallbackValue _source;
 
     internal CallbackGauge(MetricFamily family, string[] labelValues, Func<double> callback)
         : base(family, labelValues)
     {
-        _callback = callback;
+        _source = new CallbackValue(callback, isTotal: false);
     }
 
     /// <summary>The value the callback returned at the latest collection, or NaN before the first.</summary>
-    public double Value => HasValue ? AtomicDouble.Read(ref _bits) : double.NaN;
+    public double Value => _source.Value;
 
-    internal Func<double> Callback => _callback;
+    CallbackValue ICallbackSeries.Source => _source;
 
-    internal bool HasValue => Volatile.Read(ref _hasValue) != 0;
-
-    /// <summary>Runs the callback; returns false when it threw, and the series then has no value.</summary>
-    internal bool Evaluate()
-    {
-        try
-        {
-            AtomicDouble.Write(ref _bits, _callback());
-            Volatile.Write(ref _hasValue, 1);
-            return true;
-        }
-#pragma warning disable CA1031 // A user callback may throw anything; the scrape must survive it.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            Volatile.Write(ref _hasValue, 0);
-            return false;
-        }
-    }
+    internal bool HasValue => _source.HasValue;
 }

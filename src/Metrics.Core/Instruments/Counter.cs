@@ -21,16 +21,19 @@ public sealed class Counter : MetricSeries
     public long Value => Volatile.Read(ref _value);
 
     /// <summary>Adds one.</summary>
-    // Hot path: one interlocked instruction, and a null check while exemplars are off; must never allocate, lock or block.
+    // Hot path: one interlocked instruction, plus a branch each for expiry and exemplars while they are off; must never
+    // allocate, lock or block.
     public void Inc()
     {
         Interlocked.Increment(ref _value);
+        MarkUpdated();
         _activityExemplars?.RecordActivity(0, 1);
     }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative: counters only go up.</exception>
-    // Hot path: one interlocked instruction, and a null check while exemplars are off; must never allocate, lock or block.
+    // Hot path: one interlocked instruction, plus a branch each for expiry and exemplars while they are off; must never
+    // allocate, lock or block.
     public void Inc(long increment)
     {
         if (increment < 0)
@@ -39,6 +42,7 @@ public sealed class Counter : MetricSeries
         }
 
         Interlocked.Add(ref _value, increment);
+        MarkUpdated();
         _activityExemplars?.RecordActivity(0, increment);
     }
 

@@ -21,16 +21,19 @@ public sealed class DoubleCounter : MetricSeries
     public double Value => AtomicDouble.Read(ref _bits);
 
     /// <summary>Adds one.</summary>
-    // Hot path: a compare-exchange loop, and a null check while exemplars are off; must never allocate, lock or block.
+    // Hot path: a compare-exchange loop, plus a branch each for expiry and exemplars while they are off; must never
+    // allocate, lock or block.
     public void Inc()
     {
         AtomicDouble.Add(ref _bits, 1.0);
+        MarkUpdated();
         _activityExemplars?.RecordActivity(0, 1.0);
     }
 
     /// <summary>Adds <paramref name="increment"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="increment"/> is negative, NaN or infinite.</exception>
-    // Hot path: a compare-exchange loop, and a null check while exemplars are off; must never allocate, lock or block.
+    // Hot path: a compare-exchange loop, plus a branch each for expiry and exemplars while they are off; must never
+    // allocate, lock or block.
     public void Inc(double increment)
     {
         if (!double.IsFinite(increment) || increment < 0)
@@ -39,6 +42,7 @@ public sealed class DoubleCounter : MetricSeries
         }
 
         AtomicDouble.Add(ref _bits, increment);
+        MarkUpdated();
         _activityExemplars?.RecordActivity(0, increment);
     }
 

@@ -15,14 +15,27 @@ public sealed class Gauge : MetricSeries
 
     /// <summary>Sets the value.</summary>
     // Hot path: one store; must never allocate, lock or block.
-    public void Set(double value) => AtomicDouble.Write(ref _bits, value);
+    public void Set(double value)
+    {
+        AtomicDouble.Write(ref _bits, value);
+        MarkUpdated();
+    }
 
     /// <summary>Adds <paramref name="increment"/>, one by default.</summary>
     // Hot path: a compare-exchange loop; must never allocate, lock or block.
-    public void Inc(double increment = 1.0) => AtomicDouble.Add(ref _bits, increment);
+    public void Inc(double increment = 1.0)
+    {
+        AtomicDouble.Add(ref _bits, increment);
+        MarkUpdated();
+    }
 
     /// <summary>Subtracts <paramref name="decrement"/>, one by default.</summary>
-    public void Dec(double decrement = 1.0) => AtomicDouble.Add(ref _bits, -decrement);
+    // Hot path: a compare-exchange loop; must never allocate, lock or block.
+    public void Dec(double decrement = 1.0)
+    {
+        AtomicDouble.Add(ref _bits, -decrement);
+        MarkUpdated();
+    }
 
     /// <summary>Sets the value to the current Unix time in seconds.</summary>
     public void SetToCurrentTime() => Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);

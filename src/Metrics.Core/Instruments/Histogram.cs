@@ -52,8 +52,8 @@ public sealed class Histogram : MetricSeries
     internal int BucketCount => _bounds.Length + 1;
 
     /// <summary>Records one observation.</summary>
-    // Hot path: two interlocked operations on this processor's stripe, and a null check while exemplars are off;
-    // must never allocate, lock or block.
+    // Hot path: two interlocked operations on this processor's stripe, plus a branch each for expiry and exemplars
+    // while they are off; must never allocate, lock or block.
     public void Observe(double value)
     {
         if (double.IsNaN(value))
@@ -64,6 +64,7 @@ public sealed class Histogram : MetricSeries
         var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stride);
         Interlocked.Increment(ref _cells[stripe + FindBucket(value)]);
         AtomicDouble.Add(ref _cells[stripe + _sumOffset], value);
+        MarkUpdated();
         _activityExemplars?.RecordActivity(FindBucket(value), value);
     }
 

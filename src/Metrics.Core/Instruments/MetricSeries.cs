@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Metrics.Exposition;
 
 namespace Metrics;
@@ -6,17 +7,26 @@ namespace Metrics;
 /// One time series: a family's metric with one fixed set of label values. Call sites resolve a series once
 /// and keep it, so that each measurement costs an atomic instruction and allocates nothing.
 /// </summary>
+/// <remarks>
+/// In a family with <see cref="FamilyOptions.ExpireAfter"/>, a series that no measurement updates for that long is
+/// removed at a scrape. A handle kept by a call site goes on working: its next measurement puts the same series,
+/// with its total so far, back into the family, and a lookup of its label values returns that same handle for as
+/// long as anything holds it.
+/// </remarks>
 public abstract class MetricSeries
 {
     private readonly string[] _labelValues;
     private byte[]? _encodedLabels;
     private ExemplarStore? _exemplars;
+    private int _activity;
+    private long _lastActiveTimestamp;
 
     private protected MetricSeries(MetricFamily family, string[] labelValues)
     {
         Family = family;
         _labelValues = labelValues;
         CreatedSeconds = UnixTime.Seconds(family.Registry.TimeProvider);
+        _activity = family.ExpireAfter is null ? SeriesActivity.Permanent : SeriesActivity.Active;
     }
 
     /// <summary>The family this series belongs to.</summary>
@@ -48,5 +58,56 @@ public abstract class MetricSeries
 
         var created = new ExemplarStore(slotCount, Family.Registry.TimeProvider);
         return Interlocked.CompareExchange(ref _exemplars, created, null) ?? created;
+    }
+
+    internal bool IsExpired => Volatile.Read(ref _activity) == SeriesActivity.Expired;
+
+    /// <summary>
+    /// Notes a measurement for idle expiry; call right after the measurement's write. An interlocked write orders
+    /// itself before this read, so a scrape that removes the series either saw the write or this call sees the
+    /// removal and puts the series back. A plain store (<see cref="Gauge.Set"/>) may pass this read only inside the
+    /// processor's store buffer, which drains within nanoseconds and at every context switch, while a scrape reads
+    /// values microseconds after it marks series idle and removes them a scrape interval later; a fence would cost
+    /// each <c>Set</c> as much as an interlocked instruction.
+    /// </summary>
+    // Hot path: one load and a branch that is taken once per scrape interval, and only in families that expire
+    // series; must never allocate, lock or block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void MarkUpdated()
+    {
+        if (_activity > SeriesActivity.Active)
+        {
+            MarkUpdatedAfterIdle();
+        }
+    }
+
+    /// <summary>
+    /// Advances the idle clock at a scrape, under the family's write lock: an active series becomes idle as of
+    /// <paramref name="now"/>; an idle one that has been idle for <paramref name="expireAfter"/> becomes expired,
+    /// and the method returns true so that the family removes it.
+    /// </summary>
+    internal bool ExpireIfIdle(long now, TimeSpan expireAfter, TimeProvider clock)
+    {
+        if (Interlocked.CompareExchange(ref _activity, SeriesActivity.Idle, SeriesActivity.Active) == SeriesActivity.Active)
+        {
+            _lastActiveTimestamp = now;
+            return false;
+        }
+
+        return clock.GetElapsedTime(_lastActiveTimestamp, now) >= expireAfter
+            && Interlocked.CompareExchange(ref _activity, SeriesActivity.Expired, SeriesActivity.Idle) == SeriesActivity.Idle;
+    }
+
+    /// <summary>Marks an expired series active again once its family holds it again; under the family's write lock.</summary>
+    internal void MarkRestored() => Volatile.Write(ref _activity, SeriesActivity.Active);
+
+    // The rare path: the first measurement after a scrape, or after the series was removed.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MarkUpdatedAfterIdle()
+    {
+        if (Interlocked.CompareExchange(ref _activity, SeriesActivity.Active, SeriesActivity.Idle) == SeriesActivity.Expired)
+        {
+            Family.Restore(this);
+        }
     }
 }

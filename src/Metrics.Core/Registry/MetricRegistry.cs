@@ -18,7 +18,8 @@ public sealed class MetricRegistry
     private readonly Dictionary<string, MetricFamily> _sampleNameOwners = new(StringComparer.Ordinal);
     private MetricFamily[] _sortedFamilies = [];
     private Action[] _beforeCollectCallbacks = [];
-    private CallbackGauge[] _callbackGauges = [];
+    private CallbackValue[] _callbackValues = [];
+    private MetricFamily[] _expiringFamilies = [];
     private Counter? _scrapeErrors;
     private MetricFamily<Counter>? _seriesOverflow;
 
@@ -48,7 +49,10 @@ public sealed class MetricRegistry
     /// <summary>Whether families that do not say otherwise write OpenMetrics <c>_created</c> samples.</summary>
     internal bool EnableCreatedSamples { get; }
 
-    /// <summary>The clock behind <c>_created</c> samples, exemplar timestamps and summary windows.</summary>
+    /// <summary>
+    /// The clock that measures how long series stay idle and dates <c>_created</c> samples, exemplars and summary
+    /// windows; see <see cref="MetricRegistryOptions.TimeProvider"/>.
+    /// </summary>
     internal TimeProvider TimeProvider { get; }
 
     /// <summary>The registered families, sorted by name.</summary>
@@ -106,26 +110,22 @@ public sealed class MetricRegistry
     /// <param name="name">The name.</param>
     /// <param name="help">The help text.</param>
     /// <param name="callback">Computes the value; it runs on the scraping thread and should be quick.</param>
-    public CallbackGauge CreateCallbackGauge(string name, string help, Func<double> callback)
-    {
-        ArgumentNullException.ThrowIfNull(callback);
-        var family = Register<CallbackGauge>(name, help, SeriesKind.CallbackGauge, [], null, null, (family, values) => new CallbackGauge(family, values, callback));
-        var gauge = family.WithLabels([]);
-        if (gauge.Callback != callback)
-        {
-            throw new InvalidOperationException($"Metric '{family.Name}' is already registered as a callback gauge with another callback.");
-        }
+    public CallbackGauge CreateCallbackGauge(string name, string help, Func<double> callback) =>
+        AddCallbackSeries<CallbackGauge>(name, help, SeriesKind.CallbackGauge, [], [], callback, static (family, values, callback) => new CallbackGauge(family, values, callback));
 
-        lock (_registrationLock)
-        {
-            if (Array.IndexOf(_callbackGauges, gauge) < 0)
-            {
-                _callbackGauges = [.. _callbackGauges, gauge];
-            }
-        }
+    /// <summary>
+    /// Registers a counter whose total <paramref name="callback"/> reads at each collection from something that
+    /// already keeps it. Registering the same name again returns the existing counter only for the same callback.
+    /// </summary>
+    /// <param name="name">The name; <c>_total</c> is appended when missing.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="callback">Returns the total so far, which must never go down; it runs on the scraping thread and should be quick.</param>
+    public CallbackCounter CreateCallbackCounter(string name, string help, Func<double> callback) =>
+        CreateCallbackCounter(name, help, [], [], callback);
 
-        return gauge;
-    }
+    /// <summary>Registers the labeled callback counter series <paramref name="labelValues"/> of a family.</summary>
+    internal CallbackCounter CreateCallbackCounter(string name, string help, ReadOnlySpan<string> labelNames, string[] labelValues, Func<double> callback) =>
+        AddCallbackSeries<CallbackCounter>(CounterName(name), help, SeriesKind.CallbackCounter, labelNames, labelValues, callback, static (family, values, callback) => new CallbackCounter(family, values, callback));
 
     /// <summary>Registers, or returns, an unlabeled histogram.</summary>
     /// <param name="name">The name.</param>
@@ -189,9 +189,22 @@ public sealed class MetricRegistry
     /// <summary>Runs the callbacks and returns an immutable snapshot of every family.</summary>
     public MetricsSnapshot Collect() => MetricsSnapshot.Create(PrepareCollection());
 
-    /// <summary>Runs the before-collect callbacks and callback gauges, then returns the families in exposition order.</summary>
+    /// <summary>
+    /// Removes series idle past their family's <see cref="FamilyOptions.ExpireAfter"/>, runs the before-collect callbacks
+    /// and callback series, then returns the families in exposition order.
+    /// </summary>
     internal MetricFamily[] PrepareCollection()
     {
+        var expiring = Volatile.Read(ref _expiringFamilies);
+        if (expiring.Length > 0)
+        {
+            var now = TimeProvider.GetTimestamp();
+            foreach (var family in expiring)
+            {
+                family.ExpireIdleSeries(now, TimeProvider);
+            }
+        }
+
         foreach (var callback in Volatile.Read(ref _beforeCollectCallbacks))
         {
             try
@@ -206,9 +219,9 @@ public sealed class MetricRegistry
             }
         }
 
-        foreach (var gauge in Volatile.Read(ref _callbackGauges))
+        foreach (var value in Volatile.Read(ref _callbackValues))
         {
-            if (!gauge.Evaluate())
+            if (!value.Evaluate())
             {
                 RecordScrapeError();
             }
@@ -225,10 +238,12 @@ public sealed class MetricRegistry
 
     internal void RecordSeriesOverflow(string familyName)
     {
+        // One series per family name, so registrations bound it; a cap here would fold the counter into itself.
         _seriesOverflow ??= CreateCounterFamily(
             SeriesOverflowName,
             "Lookups of new label sets that were folded into the overflow series because the family reached its cardinality limit.",
-            ["family"]);
+            ["family"],
+            new FamilyOptions { CardinalityLimit = int.MaxValue });
         _seriesOverflow.WithLabels(familyName).Inc();
     }
 
@@ -254,6 +269,11 @@ public sealed class MetricRegistry
         var shape = new FamilyShape(name, help, kind, ValidateLabelNames(labelNames, kind), bounds, ValidateUnit(name, kind, options?.Unit, nameof(options)), summary);
         var limit = options?.CardinalityLimit ?? DefaultCardinalityLimit;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
+        var expireAfter = options?.ExpireAfter;
+        if (expireAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), expireAfter, "FamilyOptions.ExpireAfter must be positive, or null for series that never expire.");
+        }
 
         lock (_registrationLock)
         {
@@ -273,12 +293,17 @@ public sealed class MetricRegistry
                 }
             }
 
-            var family = new MetricFamily<TSeries>(this, shape, limit, create)
+            var family = new MetricFamily<TSeries>(this, shape, limit, expireAfter, create)
             {
                 EnableExemplars = options?.EnableExemplars ?? false,
                 EnableCreatedSamples = options?.EnableCreatedSamples ?? EnableCreatedSamples,
             };
             _families.Add(shape.Name, family);
+            if (expireAfter is not null)
+            {
+                _expiringFamilies = [.. _expiringFamilies, family];
+            }
+
             foreach (var sampleName in sampleNames)
             {
                 _sampleNameOwners.Add(sampleName, family);
@@ -291,6 +316,42 @@ public sealed class MetricRegistry
             return family;
         }
     }
+
+    private TSeries AddCallbackSeries<TSeries>(
+        string name,
+        string help,
+        SeriesKind kind,
+        ReadOnlySpan<string> labelNames,
+        string[] labelValues,
+        Func<double> callback,
+        Func<MetricFamily<TSeries>, string[], Func<double>, TSeries> create)
+        where TSeries : MetricSeries, ICallbackSeries
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var family = Register<TSeries>(name, help, kind, labelNames, null, null, RejectLabelLookup<TSeries>);
+        var series = family.GetOrAdd(create(family, labelValues, callback));
+        var source = series.Source;
+        if (source.Callback != callback)
+        {
+            var labels = labelValues.Length == 0 ? "" : $" with labels [{string.Join(", ", labelValues)}]";
+            throw new InvalidOperationException($"Metric '{family.Name}'{labels} is already registered as {FamilyShape.Describe(kind)} with another callback.");
+        }
+
+        lock (_registrationLock)
+        {
+            if (Array.IndexOf(_callbackValues, source) < 0)
+            {
+                _callbackValues = [.. _callbackValues, source];
+            }
+        }
+
+        return series;
+    }
+
+    // Callback series come with their callback through AddCallbackSeries; a bare label lookup has none to give.
+    private static TSeries RejectLabelLookup<TSeries>(MetricFamily<TSeries> family, string[] labelValues)
+        where TSeries : MetricSeries =>
+        throw new InvalidOperationException($"Metric '{family.Name}' holds callback series, which are registered with their callback.");
 
     private static string[] ValidateLabelNames(ReadOnlySpan<string> labelNames, SeriesKind kind)
     {
@@ -334,7 +395,7 @@ public sealed class MetricRegistry
                 $"Invalid unit '{unit}': a unit must consist of the characters [a-zA-Z0-9_:] that metric names use.", parameterName);
         }
 
-        var familyName = kind is SeriesKind.Counter or SeriesKind.DoubleCounter ? name[..^"_total".Length] : name;
+        var familyName = kind is SeriesKind.Counter or SeriesKind.DoubleCounter or SeriesKind.CallbackCounter ? name[..^"_total".Length] : name;
         if (!familyName.EndsWith("_" + unit, StringComparison.Ordinal))
         {
             throw new ArgumentException(

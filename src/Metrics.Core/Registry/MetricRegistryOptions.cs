@@ -20,8 +20,10 @@ public sealed class MetricRegistryOptions
     public bool EnableCreatedSamples { get; set; }
 
     /// <summary>
-    /// The clock behind <c>_created</c> samples, exemplar timestamps and the sliding windows of summaries.
-    /// <see cref="System.TimeProvider.System"/> by default; tests pass a fake one to move time without sleeping.
+    /// The registry's clock: it measures how long series stay idle, for families with
+    /// <see cref="FamilyOptions.ExpireAfter"/> (read once per scrape, never on the measurement path), and it dates
+    /// <c>_created</c> samples, exemplars and the sliding windows of summaries. <see cref="TimeProvider.System"/> by
+    /// default; tests pass a manual clock so that they never sleep.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -29,6 +29,7 @@ public sealed class SeriesSnapshot
         DoubleCounter counter => new SeriesSnapshot(series.LabelValues, counter.Value, null),
         Gauge gauge => new SeriesSnapshot(series.LabelValues, gauge.Value, null),
         CallbackGauge gauge when gauge.HasValue => new SeriesSnapshot(series.LabelValues, gauge.Value, null),
+        CallbackCounter counter when counter.HasValue => new SeriesSnapshot(series.LabelValues, counter.Value, null),
         Metrics.Histogram histogram => FromHistogram(histogram),
         Metrics.Summary summary => FromSummary(summary),
         _ => null,

@@ -120,4 +120,42 @@ public class MetricFamilyTests
         new MetricRegistry().CreateCounterFamily("a_total", "A.", ["k"]).CardinalityLimit.ShouldBe(10_000);
         new MetricRegistry(new MetricRegistryOptions { DefaultCardinalityLimit = 50 }).CreateCounterFamily("a_total", "A.", ["k"]).CardinalityLimit.ShouldBe(50);
     }
+
+    [Test]
+    public void The_overflow_counter_never_folds_itself_even_under_a_cap_of_one()
+    {
+        // Regression: with DefaultCardinalityLimit = 1 the overflow counter reached its own cap and recursed until
+        // the stack overflowed.
+        var registry = new MetricRegistry(new MetricRegistryOptions { DefaultCardinalityLimit = 1 });
+        var first = registry.CreateCounterFamily("first_total", "First.", ["k"]);
+        var second = registry.CreateCounterFamily("second_total", "Second.", ["k"]);
+
+        first.WithLabels("a").Inc();
+        first.WithLabels("b").Inc();
+        second.WithLabels("a").Inc();
+        second.WithLabels("b").Inc();
+        second.WithLabels("c").Inc();
+
+        var overflow = registry.Collect().Find("metrics_series_overflow_total")!;
+        overflow.Find("first_total")!.Value.ShouldBe(1);
+        overflow.Find("second_total")!.Value.ShouldBe(2);
+        overflow.Series.Count.ShouldBe(2);
+    }
+
+    [Test]
+    public void Lookups_folded_past_the_cap_are_counted_each_time_and_all_land_in_the_overflow_series()
+    {
+        var registry = new MetricRegistry();
+        var family = registry.CreateCounterFamily("hits_total", "Hits.", ["k"], new FamilyOptions { CardinalityLimit = 1 });
+        family.WithLabels("kept").Inc();
+
+        var folded = family.WithLabels("x");
+        folded.Inc();
+        family.WithLabels("x").ShouldBeSameAs(folded);
+        family.WithLabels("y").Inc(5);
+
+        var snapshot = registry.Collect();
+        snapshot.Find("hits_total")!.Find(MetricFamily.OverflowLabelValue)!.Value.ShouldBe(6);
+        snapshot.Find("metrics_series_overflow_total")!.Find("hits_total")!.Value.ShouldBe(3);
+    }
 }

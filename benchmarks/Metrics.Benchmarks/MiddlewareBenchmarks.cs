@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Perfolizer.Metrology;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// The request middleware's cost per request, measured two ways, each as a pair that differs only in
+/// <c>UsePrometheusRequestMetrics</c>:
+/// <list type="bullet">
+/// <item><c>TestServer</c>: a GET to a trivial route through the in-memory test server, as a client sees it.</item>
+/// <item><c>Pipeline</c>: the same routing and endpoint pipeline invoked directly on a fresh <see cref="DefaultHttpContext"/>
+/// that, like Kestrel for a GET, reports no request body and has a lifetime feature; without the test server's own
+/// cost, the difference stands out. The async pair's handler yields, so the middleware has to await it.</item>
+/// </list>
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+[Config(typeof(ByteUnits))]
+public class MiddlewareBenchmarks
+{
+    private const string Route = "/v1/models/{id}";
+    private const string Path = "/v1/models/gpt-4o";
+    private const string AsyncRoute = "/v1/slow/{id}";
+    private const string AsyncPath = "/v1/slow/gpt-4o";
+
+    private static readonly Action<HttpContext> ModelRequest = static context =>
+    {
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Path = Path;
+    };
+
+    // Servers always provide the lifetime feature; without it DefaultHttpContext would build one on first use.
+    private static readonly IHttpRequestLifetimeFeature NeverAborted = new HttpRequestLifetimeFeature();
+
+    private WebApplication _bareApplication = null!;
+    private WebApplication _measuredApplication = null!;
+    private TestServer _bareServer = null!;
+    private TestServer _measuredServer = null!;
+    private ServiceProvider _pipelineServices = null!;
+    private RequestDelegate _barePipeline = null!;
+    private RequestDelegate _measuredPipeline = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _bareApplication = StartApplication(withMiddleware: false);
+        _measuredApplication = StartApplication(withMiddleware: true);
+        _bareServer = _bareApplication.GetTestServer();
+        _measuredServer = _measuredApplication.GetTestServer();
+        _pipelineServices = new ServiceCollection()
+            .AddSingleton(new DiagnosticListener("Microsoft.AspNetCore"))
+            .AddLogging()
+            .AddRouting()
+            .AddPrometheusMetrics()
+            .BuildServiceProvider();
+        _barePipeline = BuildPipeline(_pipelineServices, withMiddleware: false);
+        _measuredPipeline = BuildPipeline(_pipelineServices, withMiddleware: true);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        ((IDisposable)_bareApplication).Dispose();
+        ((IDisposable)_measuredApplication).Dispose();
+        _pipelineServices.Dispose();
+    }
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("TestServer")]
+    public Task<HttpContext> TestServer_without_middleware() => _bareServer.SendAsync(ModelRequest);
+
+    [Benchmark]
+    [BenchmarkCategory("TestServer")]
+    public Task<HttpContext> TestServer_with_middleware() => _measuredServer.SendAsync(ModelRequest);
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Pipeline")]
+    public Task Pipeline_without_middleware() => _barePipeline(NewContext(Path));
+
+    [Benchmark]
+    [BenchmarkCategory("Pipeline")]
+    public Task Pipeline_with_middleware() => _measuredPipeline(NewContext(Path));
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Pipeline, async handler")]
+    public Task Pipeline_async_handler_without_middleware() => _barePipeline(NewContext(AsyncPath));
+
+    [Benchmark]
+    [BenchmarkCategory("Pipeline, async handler")]
+    public Task Pipeline_async_handler_with_middleware() => _measuredPipeline(NewContext(AsyncPath));
+
+    private DefaultHttpContext NewContext(string path)
+    {
+        var context = new DefaultHttpContext { RequestServices = _pipelineServices };
+        context.Features.Set<IHttpRequestBodyDetectionFeature>(NoRequestBody.Instance);
+        context.Features.Set<IHttpRequestLifetimeFeature>(NeverAborted);
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Path = path;
+        return context;
+    }
+
+    private static WebApplication StartApplication(bool withMiddleware)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddPrometheusMetrics();
+        var app = builder.Build();
+        if (withMiddleware)
+        {
+            app.UsePrometheusRequestMetrics();
+        }
+
+        app.MapGet(Route, static (string id) => id);
+        app.StartAsync().GetAwaiter().GetResult();
+        return app;
+    }
+
+    private static RequestDelegate BuildPipeline(IServiceProvider services, bool withMiddleware)
+    {
+        var app = new ApplicationBuilder(services);
+        if (withMiddleware)
+        {
+            app.UsePrometheusRequestMetrics();
+        }
+
+        app.UseRouting();
+        app.UseEndpoints(static endpoints =>
+        {
+            endpoints.MapGet(Route, static (string id) => id);
+            endpoints.MapGet(AsyncRoute, static async (string id) =>
+            {
+                await Task.Yield();
+                return id;
+            });
+        });
+        return app.Build();
+    }
+
+    private sealed class NoRequestBody : IHttpRequestBodyDetectionFeature
+    {
+        public static readonly NoRequestBody Instance = new();
+
+        public bool CanHaveBody => false;
+    }
+
+    // Bytes rather than kilobytes: the difference the middleware makes is far below a kilobyte.
+    private sealed class ByteUnits : ManualConfig
+    {
+        public ByteUnits() => SummaryStyle = SummaryStyle.Default.WithSizeUnit(SizeUnit.B);
+    }
+}

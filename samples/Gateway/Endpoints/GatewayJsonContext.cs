@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using Gateway.Telemetry;
+
+namespace Gateway.Endpoints;
+
+/// <summary>Source-generated JSON for every body the gateway's own endpoints read and write, in snake_case.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(StatsReport))]
+[JsonSerializable(typeof(AccountsReport))]
+[JsonSerializable(typeof(IssueTokenRequest))]
+[JsonSerializable(typeof(IssuedTokenResponse))]
+[JsonSerializable(typeof(TokenList))]
+[JsonSerializable(typeof(FaultRequest))]
+[JsonSerializable(typeof(SimulatedProviderState))]
+[JsonSerializable(typeof(SimulatedProviderList))]
+[JsonSerializable(typeof(OpenAIModelList))]
+[JsonSerializable(typeof(AnthropicModelList))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;

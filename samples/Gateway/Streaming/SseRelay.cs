@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Diagnostics;
+using Gateway.Routing;
+using Gateway.Surfaces;
+using Gateway.Telemetry;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace Gateway.Streaming;
+
+/// <summary>
+/// Relays a provider's Server-Sent Events to the client byte for byte, as they arrive, while counting bytes,
+/// timing the first chunk and picking out token usage. A provider that breaks off or goes silent mid-stream ends
+/// the client's stream with an error event in the surface's form, never a hang.
+/// </summary>
+internal static class SseRelay
+{
+    private const int BufferSize = 16 * 1024;
+
+    /// <summary>
+    /// Streams <paramref name="upstream"/>'s body to the client; returns when either side has finished. Usage is
+    /// picked out only when <paramref name="scanUsage"/> is set.
+    /// </summary>
+    public static async Task<StreamOutcome> RelayAsync(
+        HttpContext context,
+        HttpResponseMessage upstream,
+        ApiSurface surface,
+        Provider provider,
+        RouteMetrics routeMetrics,
+        TimeSpan idleTimeout,
+        bool scanUsage,
+        long startTimestamp)
+    {
+        var response = context.Response;
+        var aborted = context.RequestAborted;
+        response.StatusCode = (int)upstream.StatusCode;
+        response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "text/event-stream";
+        response.Headers[HeaderNames.CacheControl] = "no-cache";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var scanner = new SseUsageScanner();
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long bytesIn = 0;
+        long bytesOut = 0;
+        UpstreamFailure? failure = null;
+        try
+        {
+            await using var source = await upstream.Content.ReadAsStreamAsync(aborted);
+            await response.StartAsync(aborted);
+            while (true)
+            {
+                idle.CancelAfter(idleTimeout);
+                int read;
+                try
+                {
+                    read = await source.ReadAsync(buffer, idle.Token);
+                }
+                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                {
+                    failure = UpstreamFailure.StreamStalled(provider.Name, idleTimeout);
+                    break;
+                }
+                catch (Exception exception) when (exception is IOException or HttpRequestException && !aborted.IsCancellationRequested)
+                {
+                    failure = UpstreamFailure.BodyBroken(provider.Name);
+                    break;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (bytesIn == 0)
+                {
+                    routeMetrics.RecordFirstToken(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+                }
+
+                bytesIn += read;
+                if (scanUsage)
+                {
+                    scanner.Feed(buffer.AsSpan(0, read));
+                }
+
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
+                bytesOut += read;
+            }
+
+            if (failure is not null)
+            {
+                var errorEvent = StreamErrorEvent.For(surface, $"The stream was interrupted: {failure.Summary}.");
+                await response.Body.WriteAsync(errorEvent, aborted);
+                bytesOut += errorEvent.Length;
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away; there is no one left to tell.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return new StreamOutcome(scanner.Usage, bytesIn, bytesOut, failure);
+    }
+}

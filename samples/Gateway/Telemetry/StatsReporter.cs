@@ -1,0 +1,132 @@
+using Gateway.Accounts;
+using Gateway.Routing;
+using Metrics;
+
+namespace Gateway.Telemetry;
+
+/// <summary>
+/// Builds <c>/v1/stats</c> and <c>/v1/accounts</c> from a registry snapshot. Unlike gateways that keep separate
+/// counters for their JSON, these numbers are the very series <c>/metrics</c> exposes, so the two always agree.
+/// </summary>
+internal sealed class StatsReporter(
+    MetricRegistry registry,
+    ProviderDirectory providers,
+    ModelCatalog models,
+    AccountDirectory accounts,
+    TimeProvider time)
+{
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
+    /// <summary>The request, backend and model statistics now.</summary>
+    public StatsReport Stats()
+    {
+        var snapshot = registry.Collect();
+        var requests = SeriesOf(snapshot, "llm_requests_total");
+        var errors = SeriesOf(snapshot, "llm_errors_total");
+        var retries = SeriesOf(snapshot, "llm_retries_total");
+        var circuits = SeriesOf(snapshot, "llm_circuit_state");
+        var tokens = SeriesOf(snapshot, "llm_tokens_total");
+        var durations = SeriesOf(snapshot, "llm_request_duration_seconds");
+
+        long total = 0;
+        long failed = 0;
+        foreach (var series in requests)
+        {
+            var count = (long)series.Value;
+            total += count;
+            failed += int.TryParse(series.LabelValues[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status) && status >= 400 ? count : 0;
+        }
+
+        var backends = providers.All.Select(provider =>
+        {
+            var latency = Aggregate(durations, 0, provider.Name);
+            return new BackendStats(
+                provider.Name,
+                provider.Style.ToString().ToLowerInvariant(),
+                Sum(requests, 1, provider.Name),
+                Sum(errors, 1, provider.Name),
+                Sum(retries, 0, provider.Name),
+                provider.IsHealthy,
+                CircuitStateName(circuits.FirstOrDefault(series => series.LabelValues[0] == provider.Name)?.Value ?? 0),
+                Milliseconds(latency.Mean),
+                Milliseconds(latency.Quantile(0.5)),
+                Milliseconds(latency.Quantile(0.95)));
+        }).ToArray();
+
+        var modelStats = models.All.Select(route =>
+        {
+            var duration = Aggregate(durations, 1, route.Name);
+            return new ModelStats(
+                route.Name,
+                [.. route.Providers.Select(provider => provider.Name)],
+                Sum(requests, 2, route.Name),
+                Sum(tokens, 1, route.Name, 2, "prompt"),
+                Sum(tokens, 1, route.Name, 2, "completion"),
+                Milliseconds(duration.Mean),
+                Milliseconds(duration.Quantile(0.5)),
+                Milliseconds(duration.Quantile(0.95)));
+        }).ToArray();
+
+        var uptime = (long)(time.GetUtcNow() - _startedAt).TotalSeconds;
+        return new StatsReport(
+            uptime,
+            new RequestStats(total, total - failed, failed, total == 0 ? 0 : (double)failed / total),
+            backends,
+            modelStats);
+    }
+
+    /// <summary>Per-account request and token totals now.</summary>
+    public AccountsReport Accounts()
+    {
+        var snapshot = registry.Collect();
+        var requests = SeriesOf(snapshot, "llm_account_requests_total");
+        var rateLimited = SeriesOf(snapshot, "llm_rate_limited_total");
+        var tokens = SeriesOf(snapshot, "llm_account_tokens_total");
+        return new AccountsReport([.. accounts.All.Select(account => new AccountStats(
+            account.Name,
+            Sum(requests, 0, account.Name),
+            Sum(rateLimited, 0, account.Name),
+            Sum(tokens, 0, account.Name, 1, "prompt"),
+            Sum(tokens, 0, account.Name, 1, "completion")))]);
+    }
+
+    private static IReadOnlyList<SeriesSnapshot> SeriesOf(MetricsSnapshot snapshot, string family) =>
+        snapshot.Find(family)?.Series ?? [];
+
+    private static long Sum(IReadOnlyList<SeriesSnapshot> series, int label, string value, int otherLabel = -1, string? otherValue = null)
+    {
+        long sum = 0;
+        foreach (var item in series)
+        {
+            if (item.LabelValues[label] == value && (otherLabel < 0 || item.LabelValues[otherLabel] == otherValue))
+            {
+                sum += (long)item.Value;
+            }
+        }
+
+        return sum;
+    }
+
+    private static HistogramAggregate Aggregate(IReadOnlyList<SeriesSnapshot> series, int label, string value)
+    {
+        var aggregate = new HistogramAggregate();
+        foreach (var item in series)
+        {
+            if (item.LabelValues[label] == value && item.Histogram is { } histogram)
+            {
+                aggregate.Add(histogram);
+            }
+        }
+
+        return aggregate;
+    }
+
+    private static double? Milliseconds(double? seconds) => seconds * 1000;
+
+    private static string CircuitStateName(double value) => value switch
+    {
+        1 => "open",
+        2 => "half_open",
+        _ => "closed",
+    };
+}

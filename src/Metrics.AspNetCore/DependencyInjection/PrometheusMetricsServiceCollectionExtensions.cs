@@ -1,0 +1,57 @@
+using Metrics;
+using Metrics.AspNetCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Prometheus metrics adapter.</summary>
+public static class PrometheusMetricsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a singleton <see cref="MetricRegistry"/>, the adapter's <see cref="PrometheusMetricsOptions"/> and the
+    /// request and connection metrics built from them. A <see cref="MetricRegistry"/> the application registered
+    /// itself is used instead of a new one, so its own metrics and the adapter's share one scrape. The options are
+    /// validated when the host starts.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets options in code; it runs after any configuration binding.</param>
+    public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services, Action<PrometheusMetricsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<PrometheusMetricsOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrometheusMetricsOptions>, PrometheusMetricsOptionsValidator>());
+        services.TryAddSingleton(static provider => new MetricRegistry(new MetricRegistryOptions
+        {
+            DefaultCardinalityLimit = provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value.CardinalityLimit,
+        }));
+        services.TryAddSingleton(static provider => new HttpRequestMetrics(
+            provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
+        services.TryAddSingleton(static provider => new HttpConnectionMetrics(
+            provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the adapter as <see cref="AddPrometheusMetrics(IServiceCollection, Action{PrometheusMetricsOptions}?)"/>
+    /// does, with options bound from <paramref name="configuration"/>, for example
+    /// <c>builder.Configuration.GetSection("PrometheusMetrics")</c>. Keys are the option names: <c>Prefix</c>,
+    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c> and <c>CardinalityLimit</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section to bind.</param>
+    /// <param name="configure">Sets options in code; it runs after the binding, so it wins.</param>
+    public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services, IConfiguration configuration, Action<PrometheusMetricsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PrometheusMetricsOptions>().Bind(configuration);
+        return services.AddPrometheusMetrics(configure);
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.AspNetCore;
+
+/// <summary>Resolves the adapter's services with an error that says what to do when they were never registered.</summary>
+internal static class PrometheusMetricsServices
+{
+    public static T Resolve<T>(IServiceProvider services, string caller)
+        where T : notnull =>
+        services.GetService<T>() ?? throw new InvalidOperationException(
+            $"{caller} needs the services of AddPrometheusMetrics: call builder.Services.AddPrometheusMetrics() when configuring services.");
+}

@@ -1,0 +1,63 @@
+using System.Collections.ObjectModel;
+
+namespace Metrics.AspNetCore;
+
+/// <summary>
+/// Settings of the ASP.NET Core adapter. Set them in <c>AddPrometheusMetrics(options =&gt; …)</c> or bind them from a
+/// configuration section; they are read once, when the adapter's metrics are first resolved.
+/// </summary>
+public sealed class PrometheusMetricsOptions
+{
+    /// <summary>
+    /// The <c>route</c> label of a request that matched no endpoint. It is one fixed value, so a scan of random paths
+    /// adds at most one series.
+    /// </summary>
+    public const string UnmatchedRoute = "unmatched";
+
+    /// <summary>
+    /// The <c>status</c> recorded when the client went away before its request completed: nginx's
+    /// "499 Client Closed Request". It wins over the status the handler set, and over 500 for a handler that then threw.
+    /// </summary>
+    public const int ClientClosedRequestStatus = 499;
+
+    /// <summary>
+    /// The request duration buckets used when <see cref="RequestDurationBuckets"/> is null, in seconds:
+    /// 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5 and 10. They are the Prometheus defaults with
+    /// two finer buckets below 5 ms, where cached and in-memory API responses land.
+    /// </summary>
+    public static IReadOnlyList<double> DefaultRequestDurationBuckets { get; } =
+        new ReadOnlyCollection<double>([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+
+    /// <summary>
+    /// Prepended to the name of every metric the adapter registers, for example <c>gateway_</c> gives
+    /// <c>gateway_http_requests_total</c>. Empty by default. The prefixed names must be valid Prometheus names.
+    /// </summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>
+    /// The finite, strictly increasing upper bounds of <c>http_request_duration_seconds</c>, in seconds; <c>+Inf</c>
+    /// is implicit. Null, the default, means <see cref="DefaultRequestDurationBuckets"/>.
+    /// </summary>
+    /// <remarks>Null rather than pre-filled so that binding a list from configuration replaces the defaults instead of appending to them.</remarks>
+#pragma warning disable CA2227 // Settable so configuration binding and object initializers can replace the whole layout.
+    public IList<double>? RequestDurationBuckets { get; set; }
+#pragma warning restore CA2227
+
+    /// <summary>What the <c>route</c> label holds; <see cref="RouteLabelMode.Template"/> by default.</summary>
+    public RouteLabelMode RouteLabel { get; set; } = RouteLabelMode.Template;
+
+    /// <summary>
+    /// Path prefixes whose requests the middleware leaves unrecorded, matched whole segments at a time and ignoring
+    /// case, for example <c>/health</c> (which also covers <c>/health/ready</c> but not <c>/healthz</c>). Each must start
+    /// with <c>/</c>. The endpoint of <c>MapPrometheusMetrics</c> is always excluded, wherever it is mapped.
+    /// </summary>
+    public IList<string> ExcludedPaths { get; } = [];
+
+    /// <summary>
+    /// The most distinct label sets each of the adapter's labeled families keeps; further ones fold into the
+    /// <see cref="MetricFamily.OverflowLabelValue"/> series. It is also the default limit of the registry that
+    /// <c>AddPrometheusMetrics</c> creates when the application supplies none. Defaults to
+    /// <see cref="MetricRegistryOptions.DefaultCardinalityLimitValue"/>.
+    /// </summary>
+    public int CardinalityLimit { get; set; } = MetricRegistryOptions.DefaultCardinalityLimitValue;
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace Metrics.AspNetCore;
+
+/// <summary>
+/// Checks the settings at startup, so a bad value in configuration stops the application with a message that names
+/// the setting. Bucket layouts are checked by <see cref="MetricRegistry"/> itself when the histogram is registered.
+/// </summary>
+internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<PrometheusMetricsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PrometheusMetricsOptions options)
+    {
+        List<string>? failures = null;
+        // Any valid metric name stays valid with letters appended, so checking one suffixed name checks the prefix.
+        if (options.Prefix is null || (options.Prefix.Length > 0 && !MetricNames.IsValidMetricName(options.Prefix + "http")))
+        {
+            (failures ??= []).Add(
+                $"PrometheusMetricsOptions.Prefix '{options.Prefix}' is invalid: it must start with a letter, '_' or ':' and hold only letters, digits, '_' and ':'.");
+        }
+
+        if (options.CardinalityLimit < 1)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.CardinalityLimit {options.CardinalityLimit} is invalid: it must be at least 1.");
+        }
+
+        foreach (var path in options.ExcludedPaths)
+        {
+            if (string.IsNullOrEmpty(path) || path[0] != '/')
+            {
+                (failures ??= []).Add($"PrometheusMetricsOptions.ExcludedPaths entry '{path}' is invalid: a path must start with '/'.");
+            }
+        }
+
+        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Metrics.AspNetCore;
+
+/// <summary>
+/// Serves a snapshot of the registry as JSON. <c>?family=name</c> (repeatable) keeps only the named families, by
+/// their exposed name; <c>?prefix=p</c> keeps only families whose name starts with <c>p</c>; together, a family must
+/// pass both.
+/// </summary>
+internal sealed class UsageEndpoint(MetricRegistry registry)
+{
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var document = new UsageDocument
+        {
+            Timestamp = DateTimeOffset.UtcNow,
+            Families = Select(registry.Collect(), query["family"], query["prefix"].ToString()),
+        };
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(document, UsageJsonContext.Default.UsageDocument, JsonContentType, context.RequestAborted);
+    }
+
+    private static List<UsageFamily> Select(MetricsSnapshot snapshot, StringValues names, string prefix)
+    {
+        var families = new List<UsageFamily>(snapshot.Families.Count);
+        foreach (var family in snapshot.Families)
+        {
+            if (family.Name.StartsWith(prefix, StringComparison.Ordinal) && (names.Count == 0 || IsNamed(family.Name, names)))
+            {
+                families.Add(ToJson(family));
+            }
+        }
+
+        return families;
+    }
+
+    private static bool IsNamed(string name, StringValues names)
+    {
+        foreach (var wanted in names)
+        {
+            if (string.Equals(wanted, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static UsageFamily ToJson(FamilySnapshot family)
+    {
+        var series = new UsageSeries[family.Series.Count];
+        for (var i = 0; i < series.Length; i++)
+        {
+            series[i] = ToJson(family.LabelNames, family.Series[i]);
+        }
+
+        return new UsageFamily
+        {
+            Name = family.Name,
+            Type = family.Type switch
+            {
+                MetricType.Counter => "counter",
+                MetricType.Histogram => "histogram",
+                _ => "gauge",
+            },
+            Help = family.Help,
+            LabelNames = family.LabelNames,
+            Series = series,
+        };
+    }
+
+    private static UsageSeries ToJson(IReadOnlyList<string> labelNames, SeriesSnapshot series)
+    {
+        var labels = new Dictionary<string, string>(labelNames.Count, StringComparer.Ordinal);
+        for (var i = 0; i < labelNames.Count; i++)
+        {
+            labels[labelNames[i]] = series.LabelValues[i];
+        }
+
+        if (series.Histogram is not { } histogram)
+        {
+            return new UsageSeries { Labels = labels, Value = series.Value };
+        }
+
+        var buckets = new UsageBucket[histogram.UpperBounds.Count - 1];
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] = new UsageBucket { Le = histogram.UpperBounds[i], Count = histogram.CumulativeCounts[i] };
+        }
+
+        var observed = histogram.Count > 0;
+        return new UsageSeries
+        {
+            Labels = labels,
+            Count = histogram.Count,
+            Sum = histogram.Sum,
+            Buckets = buckets,
+            P50 = observed ? histogram.Quantile(0.5) : null,
+            P90 = observed ? histogram.Quantile(0.9) : null,
+            P99 = observed ? histogram.Quantile(0.99) : null,
+        };
+    }
+}
