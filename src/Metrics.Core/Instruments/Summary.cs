@@ -71,8 +71,9 @@ public sealed class Summary : MetricSeries
     internal int QuantileCount => _quantiles.Length;
 
     /// <summary>Records one observation.</summary>
-    // Hot path: one uncontended compare-exchange on this processor's stripe and a few plain stores; must never
-    // allocate, and never wait for a lock that other processors' writers take (see the remarks for the exception).
+    // Hot path: one uncontended compare-exchange on this processor's stripe, a few plain stores and a branch for
+    // expiry; must never allocate, and never wait for a lock that other processors' writers take (see the remarks
+    // for the exception).
     public void Observe(double value)
     {
         if (double.IsNaN(value))
@@ -80,33 +81,8 @@ public sealed class Summary : MetricSeries
             return;
         }
 
-        var stripe = Thread.GetCurrentProcessorId() & (StripeCount - 1);
-        var cells = _cells;
-        var offset = CellOffset(stripe);
-        EnterStripe(ref cells[offset + LockSlot]);
-        cells[offset + CountSlot]++;
-        cells[offset + SumSlot] = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(cells[offset + SumSlot]) + value);
-        if (_window is null)
-        {
-            ExitStripe(ref cells[offset + LockSlot]);
-            return;
-        }
-
-        var buffered = (int)cells[offset + BufferedSlot];
-        if (buffered == 0)
-        {
-            cells[offset + DateSlot] = _window.Now();
-        }
-
-        _chunks[ChunkOffset(stripe, (int)cells[offset + ActiveSlot]) + buffered] = value;
-        if (++buffered < ChunkLength)
-        {
-            cells[offset + BufferedSlot] = buffered;
-            ExitStripe(ref cells[offset + LockSlot]);
-            return;
-        }
-
-        HandOverFullChunk(stripe, offset);
+        Record(value);
+        MarkUpdated();
     }
 
     /// <summary>
@@ -148,6 +124,38 @@ public sealed class Summary : MetricSeries
     private static int CellOffset(int stripe) => LongsPerCacheLine + (stripe * CellStride);
 
     private static int ChunkOffset(int stripe, int chunk) => ((stripe * 2) + chunk) * ChunkStride;
+
+    // Releases the stripe's flag before the measurement is marked for expiry, whose rare path takes the family lock.
+    private void Record(double value)
+    {
+        var stripe = Thread.GetCurrentProcessorId() & (StripeCount - 1);
+        var cells = _cells;
+        var offset = CellOffset(stripe);
+        EnterStripe(ref cells[offset + LockSlot]);
+        cells[offset + CountSlot]++;
+        cells[offset + SumSlot] = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(cells[offset + SumSlot]) + value);
+        if (_window is null)
+        {
+            ExitStripe(ref cells[offset + LockSlot]);
+            return;
+        }
+
+        var buffered = (int)cells[offset + BufferedSlot];
+        if (buffered == 0)
+        {
+            cells[offset + DateSlot] = _window.Now();
+        }
+
+        _chunks[ChunkOffset(stripe, (int)cells[offset + ActiveSlot]) + buffered] = value;
+        if (++buffered < ChunkLength)
+        {
+            cells[offset + BufferedSlot] = buffered;
+            ExitStripe(ref cells[offset + LockSlot]);
+            return;
+        }
+
+        HandOverFullChunk(stripe, offset);
+    }
 
     private long ReadTotals(out double sum)
     {

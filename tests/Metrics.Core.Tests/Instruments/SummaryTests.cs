@@ -155,6 +155,43 @@ public sealed class SummaryTests
     }
 
     [Test]
+    public void Summary_kept_handle_of_an_expired_series_comes_back_with_its_count_and_sum()
+    {
+        var time = new FakeTimeProvider();
+        var registry = new MetricRegistry(new MetricRegistryOptions { TimeProvider = time });
+        var family = registry.CreateSummaryFamily("rpc_seconds", "RPCs.", ["method"], TenSecondWindow, new FamilyOptions { ExpireAfter = TimeSpan.FromMinutes(1) });
+        var summary = family.WithLabels("get");
+        summary.Observe(2);
+        registry.Collect();
+        time.Advance(TimeSpan.FromMinutes(1));
+        registry.Collect().Find("rpc_seconds")!.Series.ShouldBeEmpty();
+
+        summary.Observe(4);
+
+        var restored = registry.Collect().Find("rpc_seconds")!.Find("get")!.Summary!;
+        restored.Count.ShouldBe(2);
+        restored.Sum.ShouldBe(6);
+        restored.ValueOf(0.9).ShouldBe(4);
+        family.WithLabels("get").ShouldBeSameAs(summary);
+    }
+
+    [Test]
+    public void Summary_observed_between_scrapes_never_expires()
+    {
+        var time = new FakeTimeProvider();
+        var registry = new MetricRegistry(new MetricRegistryOptions { TimeProvider = time });
+        var summary = registry.CreateSummaryFamily("rpc_seconds", "RPCs.", ["method"], null, new FamilyOptions { ExpireAfter = TimeSpan.FromSeconds(10) })
+            .WithLabels("get");
+
+        for (var scrape = 1; scrape <= 5; scrape++)
+        {
+            summary.Observe(1);
+            time.Advance(TimeSpan.FromSeconds(30));
+            registry.Collect().Find("rpc_seconds")!.Find("get")!.Summary!.Count.ShouldBe(scrape);
+        }
+    }
+
+    [Test]
     public void Summary_snapshot_value_is_its_count()
     {
         var summary = Create(new FakeTimeProvider(), TenSecondWindow);
