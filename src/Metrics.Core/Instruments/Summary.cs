@@ -12,8 +12,9 @@ namespace Metrics;
 /// Writers on different processors share no lock: each processor stripe has its own cache-line-padded count,
 /// sum and chunks of buffered observations, guarded by a flag that only that stripe's writers touch. prometheus-net
 /// and client_golang take one lock per observation instead, a known CPU sink under concurrency. A full chunk (64
-/// observations) is parked in its stripe, and the writer adds parked chunks to the quantile estimators only if the
-/// summary's window lock is free; otherwise whoever holds it, or the next collection, adds them. A writer waits
+/// observations) is sorted by its writer outside every lock and handed to the quantile estimators if the summary's
+/// window lock is free; otherwise it is parked in its stripe for whoever takes that lock next, or for the next
+/// collection. A writer waits
 /// for that lock only when its stripe fills a second chunk before the first was added, which happens only when
 /// observations outrun the estimators (tens of nanoseconds of work per observation with five age buckets).
 /// A collection drains every stripe, so it reports every observation made before it.
@@ -30,16 +31,17 @@ public sealed class Summary : MetricSeries
     private const int ChunkLength = 64;
 
     // A stripe's cells, one cache line plus a line of gap to the next stripe: its writer flag; how many
-    // observations its active chunk holds, and the date of the first; its count and the bits of its sum; which of
-    // its two chunks is active; and the length and date of the other one when it is parked, full, for the window.
+    // observations its active chunk holds, and the date of the first; its count and the bits of its sum; and the
+    // length and date of its parked chunk, a full chunk sorted and waiting for the window.
     private const int LockSlot = 0;
     private const int BufferedSlot = 1;
     private const int DateSlot = 2;
     private const int CountSlot = 3;
     private const int SumSlot = 4;
-    private const int ActiveSlot = 5;
-    private const int ParkedLengthSlot = 6;
-    private const int ParkedDateSlot = 7;
+    private const int ParkedLengthSlot = 5;
+    private const int ParkedDateSlot = 6;
+    private const int ActiveChunk = 0;
+    private const int ParkedChunk = 1;
     private const int CellStride = 2 * LongsPerCacheLine;
     private const int ChunkStride = ChunkLength + LongsPerCacheLine;
 
@@ -109,10 +111,11 @@ public sealed class Summary : MetricSeries
                 count += _cells[offset + CountSlot];
                 sum += BitConverter.Int64BitsToDouble(_cells[offset + SumSlot]);
                 var buffered = (int)_cells[offset + BufferedSlot];
-                _chunks.AsSpan(ChunkOffset(stripe, (int)_cells[offset + ActiveSlot]), buffered).CopyTo(chunk);
+                _chunks.AsSpan(ChunkOffset(stripe, ActiveChunk), buffered).CopyTo(chunk);
                 var date = _cells[offset + DateSlot];
                 _cells[offset + BufferedSlot] = 0;
                 ExitStripe(ref _cells[offset + LockSlot]);
+                chunk[..buffered].Sort();
                 _window.Add(chunk[..buffered], date);
             }
 
@@ -146,7 +149,7 @@ public sealed class Summary : MetricSeries
             cells[offset + DateSlot] = _window.Now();
         }
 
-        _chunks[ChunkOffset(stripe, (int)cells[offset + ActiveSlot]) + buffered] = value;
+        _chunks[ChunkOffset(stripe, ActiveChunk) + buffered] = value;
         if (++buffered < ChunkLength)
         {
             cells[offset + BufferedSlot] = buffered;
@@ -173,40 +176,46 @@ public sealed class Summary : MetricSeries
         return count;
     }
 
-    // Called with the stripe's flag held, and releases it. Parks the full chunk and switches the stripe to its
-    // other chunk; then adds the parked chunks of every stripe if the window lock is free. Only when this stripe
-    // still has a chunk parked does the writer wait for the window lock, the estimators being behind.
+    // Called with the stripe's flag held, and releases it at once: the chunk is copied out and sorted on this
+    // thread, outside every lock. Then it goes to the window if its lock is free, or is parked in the stripe for
+    // whoever takes that lock next. Only when the stripe already has a chunk parked does the writer wait for the
+    // window lock, the estimators being behind.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void HandOverFullChunk(int stripe, int offset)
     {
         var cells = _cells;
         var window = _window!;
-        if (cells[offset + ParkedLengthSlot] == 0)
+        Span<double> chunk = stackalloc double[ChunkLength];
+        _chunks.AsSpan(ChunkOffset(stripe, ActiveChunk), ChunkLength).CopyTo(chunk);
+        var date = cells[offset + DateSlot];
+        cells[offset + BufferedSlot] = 0;
+        ExitStripe(ref cells[offset + LockSlot]);
+        chunk.Sort();
+        if (Monitor.TryEnter(window.SyncRoot))
         {
-            cells[offset + ParkedLengthSlot] = ChunkLength;
-            cells[offset + ParkedDateSlot] = cells[offset + DateSlot];
-            cells[offset + ActiveSlot] ^= 1;
-            cells[offset + BufferedSlot] = 0;
-            ExitStripe(ref cells[offset + LockSlot]);
-            if (Monitor.TryEnter(window.SyncRoot))
+            try
             {
-                try
-                {
-                    AddParkedChunks();
-                }
-                finally
-                {
-                    Monitor.Exit(window.SyncRoot);
-                }
+                window.Add(chunk, date);
+                AddParkedChunks();
+            }
+            finally
+            {
+                Monitor.Exit(window.SyncRoot);
             }
 
             return;
         }
 
-        Span<double> chunk = stackalloc double[ChunkLength];
-        _chunks.AsSpan(ChunkOffset(stripe, (int)cells[offset + ActiveSlot]), ChunkLength).CopyTo(chunk);
-        var date = cells[offset + DateSlot];
-        cells[offset + BufferedSlot] = 0;
+        EnterStripe(ref cells[offset + LockSlot]);
+        if (cells[offset + ParkedLengthSlot] == 0)
+        {
+            chunk.CopyTo(_chunks.AsSpan(ChunkOffset(stripe, ParkedChunk), ChunkLength));
+            cells[offset + ParkedLengthSlot] = ChunkLength;
+            cells[offset + ParkedDateSlot] = date;
+            ExitStripe(ref cells[offset + LockSlot]);
+            return;
+        }
+
         ExitStripe(ref cells[offset + LockSlot]);
         lock (window.SyncRoot)
         {
@@ -236,7 +245,7 @@ public sealed class Summary : MetricSeries
         EnterStripe(ref _cells[offset + LockSlot]);
         var length = (int)_cells[offset + ParkedLengthSlot];
         var date = _cells[offset + ParkedDateSlot];
-        _chunks.AsSpan(ChunkOffset(stripe, (int)_cells[offset + ActiveSlot] ^ 1), length).CopyTo(chunk);
+        _chunks.AsSpan(ChunkOffset(stripe, ParkedChunk), length).CopyTo(chunk);
         _cells[offset + ParkedLengthSlot] = 0;
         ExitStripe(ref _cells[offset + LockSlot]);
         _window!.Add(chunk[..length], date);

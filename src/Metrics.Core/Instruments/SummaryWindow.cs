@@ -7,12 +7,12 @@ namespace Metrics;
 /// and <c>MaxAge</c>.
 /// </summary>
 /// <remarks>
-/// Observations arrive in chunks from the summary's per-processor stripes, each dated by its first observation
-/// (so a stripe reads the clock once per chunk, not per observation). Chunks gather in a batch that is sorted once
-/// and merged into every estimator that was live at the batch's date; a batch never spans two age buckets. An
-/// observation can therefore leave the window early by at most the time its chunk waited in a stripe, which every
-/// collection bounds by draining the stripes. Callers hold <see cref="SyncRoot"/> for every member but <see cref="Now"/>;
-/// measurements take it only when a stripe's chunk is full, never per observation.
+/// Observations arrive in chunks from the summary's per-processor stripes, each dated by its first observation (so
+/// a stripe reads the clock once per chunk, not per observation) and sorted by its writer. Chunks merge into a
+/// sorted batch, which is merged into every estimator that was live at the batch's date; a batch never spans two
+/// age buckets. An observation can therefore leave the window early by at most the time its chunk waited in a
+/// stripe, which every collection bounds by draining the stripes. Callers hold <see cref="SyncRoot"/> for every
+/// member but <see cref="Now"/>; measurements take it only when a stripe's chunk is full, never per observation.
 /// </remarks>
 internal sealed class SummaryWindow
 {
@@ -54,36 +54,34 @@ internal sealed class SummaryWindow
     /// <summary>The current time in <see cref="TimeProvider.GetTimestamp"/> units, for dating chunks.</summary>
     public long Now() => _time.GetTimestamp();
 
-    /// <summary>Adds a chunk of observations made from <paramref name="date"/> on; the caller holds <see cref="SyncRoot"/>.</summary>
-    public void Add(ReadOnlySpan<double> chunk, long date)
+    /// <summary>
+    /// Adds a sorted chunk of at most 512 observations made from <paramref name="date"/> on, merging it into the
+    /// sorted batch; the caller holds <see cref="SyncRoot"/>.
+    /// </summary>
+    public void Add(ReadOnlySpan<double> sortedChunk, long date)
     {
-        if (chunk.IsEmpty)
+        if (sortedChunk.IsEmpty)
         {
             return;
         }
 
-        if (_batchCount > 0 && AgeBucketOf(date) != AgeBucketOf(_batchDate))
+        if (_batchCount > 0
+            && (AgeBucketOf(date) != AgeBucketOf(_batchDate) || _batchCount + sortedChunk.Length > BatchCapacity))
         {
             FlushBatch();
         }
 
-        while (!chunk.IsEmpty)
+        _batchDate = _batchCount == 0 ? date : Math.Min(_batchDate, date);
+        // Merge from the back, in place: each batch value moves at most once.
+        var batch = _batch;
+        var read = _batchCount - 1;
+        var write = _batchCount + sortedChunk.Length - 1;
+        for (var next = sortedChunk.Length - 1; next >= 0; write--)
         {
-            if (_batchCount == 0)
-            {
-                _batchDate = date;
-            }
-
-            var taken = Math.Min(chunk.Length, BatchCapacity - _batchCount);
-            chunk[..taken].CopyTo(_batch.AsSpan(_batchCount));
-            _batchCount += taken;
-            _batchDate = Math.Min(_batchDate, date);
-            chunk = chunk[taken..];
-            if (_batchCount == BatchCapacity)
-            {
-                FlushBatch();
-            }
+            batch[write] = read >= 0 && batch[read] > sortedChunk[next] ? batch[read--] : sortedChunk[next--];
         }
+
+        _batchCount += sortedChunk.Length;
     }
 
     /// <summary>
@@ -113,7 +111,6 @@ internal sealed class SummaryWindow
 
         Rotate(_batchDate);
         var batch = _batch.AsSpan(0, _batchCount);
-        batch.Sort();
         for (var i = 0; i < _streams.Length; i++)
         {
             // A bucket cleared after the batch's date must not see it: the observations predate its window.
