@@ -10,12 +10,13 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Perfolizer.Metrology;
+using Prometheus;
 
 namespace Metrics.Benchmarks;
 
 /// <summary>
-/// The request middleware's cost per request, measured two ways, each as a pair that differs only in
-/// <c>UsePrometheusRequestMetrics</c>:
+/// The request middleware's cost per request, measured two ways, each as a set that differs only in the middleware:
+/// none, ours (<c>UsePrometheusRequestMetrics</c>), or prometheus-net's <c>UseHttpMetrics</c> with a private registry:
 /// <list type="bullet">
 /// <item><c>TestServer</c>: a GET to a trivial route through the in-memory test server, as a client sees it.</item>
 /// <item><c>Pipeline</c>: the same routing and endpoint pipeline invoked directly on a fresh <see cref="DefaultHttpContext"/>
@@ -45,27 +46,40 @@ public class MiddlewareBenchmarks
 
     private WebApplication _bareApplication = null!;
     private WebApplication _measuredApplication = null!;
+    private WebApplication _prometheusNetApplication = null!;
     private TestServer _bareServer = null!;
     private TestServer _measuredServer = null!;
+    private TestServer _prometheusNetServer = null!;
     private ServiceProvider _pipelineServices = null!;
     private RequestDelegate _barePipeline = null!;
     private RequestDelegate _measuredPipeline = null!;
+    private RequestDelegate _prometheusNetPipeline = null!;
+
+    private enum Middleware
+    {
+        None,
+        Ours,
+        PrometheusNet,
+    }
 
     [GlobalSetup]
     public void Setup()
     {
-        _bareApplication = StartApplication(withMiddleware: false);
-        _measuredApplication = StartApplication(withMiddleware: true);
+        _bareApplication = StartApplication(Middleware.None);
+        _measuredApplication = StartApplication(Middleware.Ours);
+        _prometheusNetApplication = StartApplication(Middleware.PrometheusNet);
         _bareServer = _bareApplication.GetTestServer();
         _measuredServer = _measuredApplication.GetTestServer();
+        _prometheusNetServer = _prometheusNetApplication.GetTestServer();
         _pipelineServices = new ServiceCollection()
             .AddSingleton(new DiagnosticListener("Microsoft.AspNetCore"))
             .AddLogging()
             .AddRouting()
             .AddPrometheusMetrics()
             .BuildServiceProvider();
-        _barePipeline = BuildPipeline(_pipelineServices, withMiddleware: false);
-        _measuredPipeline = BuildPipeline(_pipelineServices, withMiddleware: true);
+        _barePipeline = BuildPipeline(_pipelineServices, Middleware.None);
+        _measuredPipeline = BuildPipeline(_pipelineServices, Middleware.Ours);
+        _prometheusNetPipeline = BuildPipeline(_pipelineServices, Middleware.PrometheusNet);
     }
 
     [GlobalCleanup]
@@ -73,6 +87,7 @@ public class MiddlewareBenchmarks
     {
         ((IDisposable)_bareApplication).Dispose();
         ((IDisposable)_measuredApplication).Dispose();
+        ((IDisposable)_prometheusNetApplication).Dispose();
         _pipelineServices.Dispose();
     }
 
@@ -84,6 +99,10 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory("TestServer")]
     public Task<HttpContext> TestServer_with_middleware() => _measuredServer.SendAsync(ModelRequest);
 
+    [Benchmark]
+    [BenchmarkCategory("TestServer")]
+    public Task<HttpContext> TestServer_with_prometheus_net() => _prometheusNetServer.SendAsync(ModelRequest);
+
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Pipeline")]
     public Task Pipeline_without_middleware() => _barePipeline(NewContext(Path));
@@ -92,6 +111,10 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory("Pipeline")]
     public Task Pipeline_with_middleware() => _measuredPipeline(NewContext(Path));
 
+    [Benchmark]
+    [BenchmarkCategory("Pipeline")]
+    public Task Pipeline_with_prometheus_net() => _prometheusNetPipeline(NewContext(Path));
+
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Pipeline, async handler")]
     public Task Pipeline_async_handler_without_middleware() => _barePipeline(NewContext(AsyncPath));
@@ -99,6 +122,10 @@ public class MiddlewareBenchmarks
     [Benchmark]
     [BenchmarkCategory("Pipeline, async handler")]
     public Task Pipeline_async_handler_with_middleware() => _measuredPipeline(NewContext(AsyncPath));
+
+    [Benchmark]
+    [BenchmarkCategory("Pipeline, async handler")]
+    public Task Pipeline_async_handler_with_prometheus_net() => _prometheusNetPipeline(NewContext(AsyncPath));
 
     private DefaultHttpContext NewContext(string path)
     {
@@ -110,31 +137,23 @@ public class MiddlewareBenchmarks
         return context;
     }
 
-    private static WebApplication StartApplication(bool withMiddleware)
+    private static WebApplication StartApplication(Middleware middleware)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddPrometheusMetrics();
+        builder.Services.AddPrometheusMetrics(static options => options.EnableDefaultCollectors = false);
         var app = builder.Build();
-        if (withMiddleware)
-        {
-            app.UsePrometheusRequestMetrics();
-        }
-
+        Use(app, middleware);
         app.MapGet(Route, static (string id) => id);
         app.StartAsync().GetAwaiter().GetResult();
         return app;
     }
 
-    private static RequestDelegate BuildPipeline(IServiceProvider services, bool withMiddleware)
+    private static RequestDelegate BuildPipeline(IServiceProvider services, Middleware middleware)
     {
         var app = new ApplicationBuilder(services);
-        if (withMiddleware)
-        {
-            app.UsePrometheusRequestMetrics();
-        }
-
+        Use(app, middleware);
         app.UseRouting();
         app.UseEndpoints(static endpoints =>
         {
@@ -146,6 +165,20 @@ public class MiddlewareBenchmarks
             });
         });
         return app.Build();
+    }
+
+    // Each where its documentation puts it: ours reads the endpoint after the request, prometheus-net's wants routing first.
+    private static void Use(IApplicationBuilder app, Middleware middleware)
+    {
+        if (middleware == Middleware.Ours)
+        {
+            app.UsePrometheusRequestMetrics();
+        }
+        else if (middleware == Middleware.PrometheusNet)
+        {
+            app.UseRouting();
+            app.UseHttpMetrics(static options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())));
+        }
     }
 
     private sealed class NoRequestBody : IHttpRequestBodyDetectionFeature

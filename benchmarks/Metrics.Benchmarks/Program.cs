@@ -10,4 +10,8 @@ if (quick)
     config = config.AddJob(Job.ShortRun);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. args.Where(argument => argument != "--quick")], config);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. args.Where(argument => argument != "--quick")], config);
+
+// A benchmark that failed to build or run must fail the command, so CI's smoke run can catch a broken harness.
+var failed = summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success));
+return failed ? 1 : 0;

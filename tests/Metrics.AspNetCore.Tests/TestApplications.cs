@@ -19,7 +19,8 @@ internal static class TestApplications
 {
     /// <summary>
     /// Starts an application on TestServer with <c>AddPrometheusMetrics</c>; <paramref name="configureApp"/> adds
-    /// middleware and endpoints, typically starting with <c>UsePrometheusRequestMetrics</c>.
+    /// middleware and endpoints, typically starting with <c>UsePrometheusRequestMetrics</c>. The default collectors
+    /// start switched off, so that scrapes hold exact, known bytes; <paramref name="configureMetrics"/> may turn them on.
     /// </summary>
     public static Task<WebApplication> StartAsync(
         Action<WebApplication> configureApp,
@@ -28,7 +29,11 @@ internal static class TestApplications
     {
         var builder = CreateBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddPrometheusMetrics(configureMetrics);
+        builder.Services.AddPrometheusMetrics(options =>
+        {
+            options.EnableDefaultCollectors = false;
+            configureMetrics?.Invoke(options);
+        });
         configureBuilder?.Invoke(builder);
         return BuildAndStartAsync(builder, configureApp);
     }
@@ -44,7 +49,7 @@ internal static class TestApplications
         builder.WebHost.UseKestrel(configureKestrel);
         if (addMetrics)
         {
-            builder.Services.AddPrometheusMetrics();
+            builder.Services.AddPrometheusMetrics(static options => options.EnableDefaultCollectors = false);
         }
 
         return BuildAndStartAsync(builder, configureApp);

@@ -35,6 +35,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
         services.TryAddSingleton(static provider => new HttpConnectionMetrics(
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefaultCollectorsActivation>());
         return services;
     }
 
@@ -42,7 +43,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// Registers the adapter as <see cref="AddPrometheusMetrics(IServiceCollection, Action{PrometheusMetricsOptions}?)"/>
     /// does, with options bound from <paramref name="configuration"/>, for example
     /// <c>builder.Configuration.GetSection("PrometheusMetrics")</c>. Keys are the option names: <c>Prefix</c>,
-    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c> and <c>CardinalityLimit</c>.
+    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c> and <c>EnableDefaultCollectors</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section to bind.</param>

@@ -60,4 +60,10 @@ public sealed class PrometheusMetricsOptions
     /// <see cref="MetricRegistryOptions.DefaultCardinalityLimitValue"/>.
     /// </summary>
     public int CardinalityLimit { get; set; } = MetricRegistryOptions.DefaultCardinalityLimitValue;
+
+    /// <summary>
+    /// Whether the registry also exposes the process metrics (<c>process_*</c>) and .NET runtime metrics
+    /// (<c>dotnet_*</c>) of <see cref="DefaultCollectors"/>, added when the host starts. On by default.
+    /// </summary>
+    public bool EnableDefaultCollectors { get; set; } = true;
 }

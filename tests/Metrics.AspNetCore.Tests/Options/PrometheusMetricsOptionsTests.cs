@@ -20,6 +20,7 @@ public sealed class PrometheusMetricsOptionsTests
         ["PrometheusMetrics:ExcludedPaths:0"] = "/health",
         ["PrometheusMetrics:ExcludedPaths:1"] = "/ready",
         ["PrometheusMetrics:CardinalityLimit"] = "500",
+        ["PrometheusMetrics:EnableDefaultCollectors"] = "false",
     };
 
     [Test]
@@ -35,6 +36,7 @@ public sealed class PrometheusMetricsOptionsTests
         options.RouteLabel.ShouldBe(RouteLabelMode.EndpointName);
         options.ExcludedPaths.ShouldBe(["/health", "/ready"]);
         options.CardinalityLimit.ShouldBe(500);
+        options.EnableDefaultCollectors.ShouldBeFalse();
         services.GetRequiredService<MetricRegistry>().DefaultCardinalityLimit.ShouldBe(500);
     }
 
@@ -133,5 +135,29 @@ public sealed class PrometheusMetricsOptionsTests
 
         Should.Throw<InvalidOperationException>(() => app.UsePrometheusRequestMetrics()).Message.ShouldBe(
             "UsePrometheusRequestMetrics needs the services of AddPrometheusMetrics: call builder.Services.AddPrometheusMetrics() when configuring services.");
+    }
+
+    [TestCase(null, true)]
+    [TestCase("true", true)]
+    [TestCase("false", false)]
+    public async Task Default_collectors_are_on_unless_switched_off(string? setting, bool expected)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        if (setting is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["PrometheusMetrics:EnableDefaultCollectors"] = setting });
+        }
+
+        builder.Services.AddPrometheusMetrics(builder.Configuration.GetSection("PrometheusMetrics"));
+        await using var app = builder.Build();
+        app.MapPrometheusMetrics();
+        await app.StartAsync();
+
+        var body = await app.GetTestClient().GetStringAsync("/metrics");
+
+        body.Contains("# TYPE process_cpu_seconds_total counter\n", StringComparison.Ordinal).ShouldBe(expected);
+        body.Contains("dotnet_info{version=\"", StringComparison.Ordinal).ShouldBe(expected);
     }
 }
