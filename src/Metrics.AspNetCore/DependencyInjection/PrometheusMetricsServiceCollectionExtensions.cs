@@ -43,7 +43,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// Registers the adapter as <see cref="AddPrometheusMetrics(IServiceCollection, Action{PrometheusMetricsOptions}?)"/>
     /// does, with options bound from <paramref name="configuration"/>, for example
     /// <c>builder.Configuration.GetSection("PrometheusMetrics")</c>. Keys are the option names: <c>Prefix</c>,
-    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c> and <c>EnableDefaultCollectors</c>.
+    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c>, <c>EnableDefaultCollectors</c> and <c>EnableExemplars</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section to bind.</param>

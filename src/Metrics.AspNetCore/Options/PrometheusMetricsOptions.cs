@@ -66,4 +66,11 @@ public sealed class PrometheusMetricsOptions
     /// (<c>dotnet_*</c>) of <see cref="DefaultCollectors"/>, added when the host starts. On by default.
     /// </summary>
     public bool EnableDefaultCollectors { get; set; } = true;
+
+    /// <summary>
+    /// Whether <c>http_requests_total</c> and the buckets of <c>http_request_duration_seconds</c> carry OpenMetrics
+    /// exemplars (<c>trace_id</c>, <c>span_id</c>) from the request's sampled <see cref="System.Diagnostics.Activity"/>.
+    /// Exemplars appear only in OpenMetrics scrapes. Off by default.
+    /// </summary>
+    public bool EnableExemplars { get; set; }
 }

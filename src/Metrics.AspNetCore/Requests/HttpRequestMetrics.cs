@@ -28,7 +28,7 @@ internal sealed class HttpRequestMetrics
     public HttpRequestMetrics(MetricRegistry registry, PrometheusMetricsOptions options)
     {
         var prefix = options.Prefix;
-        var familyOptions = new FamilyOptions { CardinalityLimit = options.CardinalityLimit };
+        var familyOptions = new FamilyOptions { CardinalityLimit = options.CardinalityLimit, EnableExemplars = options.EnableExemplars };
         _requests = registry.CreateCounterFamily(
             prefix + "http_requests_total",
             "HTTP requests handled, by route template, method and status code; 499 means the client went away first.",

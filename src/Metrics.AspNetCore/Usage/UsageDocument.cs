@@ -56,6 +56,19 @@ internal sealed class UsageSeries
 
     /// <summary>The estimated 99th percentile; null without observations.</summary>
     public double? P99 { get; init; }
+
+    /// <summary>A summary's quantiles over its sliding window, as it computes them; null for other types.</summary>
+    public IReadOnlyList<UsageQuantile>? Quantiles { get; init; }
+}
+
+/// <summary>One quantile of a summary.</summary>
+internal sealed class UsageQuantile
+{
+    /// <summary>The quantile, such as 0.99.</summary>
+    public required double Quantile { get; init; }
+
+    /// <summary>Its value over the window; NaN when the window holds no observation.</summary>
+    public required double Value { get; init; }
 }
 
 /// <summary>One finite histogram bucket.</summary>

@@ -66,6 +66,7 @@ internal sealed class UsageEndpoint(MetricRegistry registry)
             {
                 MetricType.Counter => "counter",
                 MetricType.Histogram => "histogram",
+                MetricType.Summary => "summary",
                 _ => "gauge",
             },
             Help = family.Help,
@@ -80,6 +81,17 @@ internal sealed class UsageEndpoint(MetricRegistry registry)
         for (var i = 0; i < labelNames.Count; i++)
         {
             labels[labelNames[i]] = series.LabelValues[i];
+        }
+
+        if (series.Summary is { } summary)
+        {
+            var quantiles = new UsageQuantile[summary.Quantiles.Count];
+            for (var i = 0; i < quantiles.Length; i++)
+            {
+                quantiles[i] = new UsageQuantile { Quantile = summary.Quantiles[i], Value = summary.Values[i] };
+            }
+
+            return new UsageSeries { Labels = labels, Count = summary.Count, Sum = summary.Sum, Quantiles = quantiles };
         }
 
         if (series.Histogram is not { } histogram)

@@ -31,6 +31,17 @@ public static class ExpositionNegotiation
         return best;
     }
 
+    /// <summary>
+    /// Chooses the format as <see cref="Choose(string?)"/> does, and gives the exact <c>Content-Type</c> to answer
+    /// with, for example <c>application/openmetrics-text; version=1.0.0; charset=utf-8</c>.
+    /// </summary>
+    public static ExpositionFormat Choose(string? accept, out string contentType)
+    {
+        var format = Choose(accept);
+        contentType = MetricsExposition.ContentTypeOf(format);
+        return format;
+    }
+
     private static bool TryRead(string range, out ExpositionFormat format, out double quality)
     {
         var parts = range.Split(';', StringSplitOptions.TrimEntries);

@@ -88,6 +88,24 @@ public sealed class UsageEndpointTests
         json.ShouldContain("""{"name":"queue_depth","type":"gauge","help":"Requests waiting.","labelNames":[],"series":[{"labels":{},"value":1}]}""");
     }
 
+    [Test]
+    public async Task Summaries_list_their_quantiles_count_and_sum()
+    {
+        await using var app = await TestApplications.StartAsync(static app => app.MapMetricsUsage());
+        var summary = app.Registry().CreateSummary(
+            "queue_wait_seconds", "Time spent queued.", new SummaryOptions { Objectives = new Dictionary<double, double> { [0.5] = 0.05, [0.99] = 0.001 } });
+        for (var i = 0; i < 4; i++)
+        {
+            summary.Observe(0.25);
+        }
+
+        var json = await app.GetTestClient().GetStringAsync("/v1/usage?family=queue_wait_seconds");
+
+        json.ShouldContain(
+            """{"name":"queue_wait_seconds","type":"summary","help":"Time spent queued.","labelNames":[],"series":[""" +
+            """{"labels":{},"count":4,"sum":1,"quantiles":[{"quantile":0.5,"value":0.25},{"quantile":0.99,"value":0.25}]}]}""");
+    }
+
     private static async Task<WebApplication> StartWithUsageAsync()
     {
         var app = await TestApplications.StartAsync(static app => app.MapMetricsUsage());

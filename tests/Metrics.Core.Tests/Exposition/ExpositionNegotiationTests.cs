@@ -58,5 +58,21 @@ public sealed class ExpositionNegotiationTests
     [TestCase("application/openmetrics-text;q=0.0,*/*;q=0.01")]
     public void Quality_zero_means_not_acceptable(string accept) => ContentTypeFor(accept).ShouldBe(Text);
 
-    private static string ContentTypeFor(string? accept) => MetricsExposition.ContentTypeOf(ExpositionNegotiation.Choose(accept));
+    [TestCase("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5", ExpositionFormat.OpenMetrics)]
+    [TestCase(null, ExpositionFormat.PrometheusText)]
+    public void Choose_gives_the_format_and_its_exact_content_type_together(string? accept, ExpositionFormat expected)
+    {
+        var format = ExpositionNegotiation.Choose(accept, out var contentType);
+
+        format.ShouldBe(expected);
+        contentType.ShouldBe(expected == ExpositionFormat.OpenMetrics
+            ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+            : "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    private static string ContentTypeFor(string? accept)
+    {
+        ExpositionNegotiation.Choose(accept, out var contentType);
+        return contentType;
+    }
 }
