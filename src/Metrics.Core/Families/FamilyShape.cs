@@ -19,6 +19,9 @@ internal sealed class FamilyShape(
 
     public double[]? Bounds { get; } = bounds;
 
+    /// <summary>The bucket search over <see cref="Bounds"/>, shared by every series of a histogram family.</summary>
+    public BucketSearch? BucketSearch { get; } = bounds is null ? null : new BucketSearch(bounds);
+
     /// <summary>The OpenMetrics unit, empty for none.</summary>
     public string Unit { get; } = unit;
 

@@ -21,14 +21,13 @@ namespace Metrics;
 /// </remarks>
 public sealed class Histogram : MetricSeries
 {
-    // Up to this many bounds a linear scan beats a binary search: it is branch-predictable and cache-resident.
-    private const int LinearSearchLimit = 8;
     private const int LongsPerCacheLine = 8;
     private const int MaxStripes = 16;
 
     private static readonly int StripeCount = Math.Min(MaxStripes, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
 
     private readonly double[] _bounds;
+    private readonly BucketSearch _search;
     private readonly ExemplarStore? _activityExemplars;
     private readonly long[] _cells;
     private readonly int _stride;
@@ -38,6 +37,7 @@ public sealed class Histogram : MetricSeries
         : base(family, labelValues)
     {
         _bounds = bounds;
+        _search = family.Shape.BucketSearch!;
         _sumOffset = bounds.Length + 1;
         // A stripe holds one count per bound, the +Inf count and the sum, rounded up to whole cache lines, plus one
         // line of gap so that neighbours stay apart whatever the array's alignment.
@@ -119,37 +119,7 @@ public sealed class Histogram : MetricSeries
         return sum;
     }
 
-    private int FindBucket(double value)
-    {
-        var bounds = _bounds;
-        if (bounds.Length <= LinearSearchLimit)
-        {
-            var index = 0;
-            while (index < bounds.Length && value > bounds[index])
-            {
-                index++;
-            }
-
-            return index;
-        }
-
-        var low = 0;
-        var high = bounds.Length;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (value <= bounds[middle])
-            {
-                high = middle;
-            }
-            else
-            {
-                low = middle + 1;
-            }
-        }
-
-        return low;
-    }
+    private int FindBucket(double value) => _search.Find(value);
 
     private static int RoundUpToCacheLine(int longs) => (longs + LongsPerCacheLine - 1) / LongsPerCacheLine * LongsPerCacheLine;
 }

@@ -177,7 +177,7 @@ public sealed class ProcessCollectorTests
     {
         var registry = new MetricRegistry().AddDefaultCollectors();
 
-        var text = Scrapes.Render(registry);
+        var text = ExpositionText.Of(registry);
         var run = Promtool.CheckMetrics(text);
 
         run.ExitCode.ShouldBe(0, run.Output);

@@ -113,10 +113,10 @@ public sealed class RuntimeCollectorTests
     {
         var registry = new MetricRegistry().AddRuntimeCollector();
 
-        var run = Promtool.CheckMetrics(Scrapes.Render(registry));
+        var run = Promtool.CheckMetrics(ExpositionText.Of(registry));
         run.ExitCode.ShouldBe(0, run.Output);
         run.Output.ShouldBe("");
-        using var parsed = OpenMetricsParser.Parse(Scrapes.Render(registry, ExpositionFormat.OpenMetrics));
+        using var parsed = OpenMetricsParser.Parse(ExpositionText.Of(registry, ExpositionFormat.OpenMetrics));
         parsed.RootElement.GetProperty("ok").GetBoolean().ShouldBeTrue(parsed.RootElement.ToString());
     }
 

@@ -21,17 +21,17 @@ public sealed class SeriesExpiryTests
         family.WithLabels("/a").Inc();
         family.WithLabels("/b").Inc(2);
 
-        Scrapes.Render(_registry).ShouldBe("# HELP requests_total Requests.\n# TYPE requests_total counter\nrequests_total{route=\"/a\"} 1\nrequests_total{route=\"/b\"} 2\n");
+        ExpositionText.Of(_registry).ShouldBe("# HELP requests_total Requests.\n# TYPE requests_total counter\nrequests_total{route=\"/a\"} 1\nrequests_total{route=\"/b\"} 2\n");
         _clock.Advance(TimeSpan.FromSeconds(5));
         family.WithLabels("/b").Inc();
-        Scrapes.Render(_registry).ShouldBe("# HELP requests_total Requests.\n# TYPE requests_total counter\nrequests_total{route=\"/a\"} 1\nrequests_total{route=\"/b\"} 3\n");
+        ExpositionText.Of(_registry).ShouldBe("# HELP requests_total Requests.\n# TYPE requests_total counter\nrequests_total{route=\"/a\"} 1\nrequests_total{route=\"/b\"} 3\n");
         _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
-        Scrapes.Render(_registry).ShouldContain("requests_total{route=\"/a\"} 1\n");
+        ExpositionText.Of(_registry).ShouldContain("requests_total{route=\"/a\"} 1\n");
         _clock.Advance(TimeSpan.FromTicks(1));
 
-        Scrapes.Render(_registry).ShouldBe("# HELP requests_total Requests.\n# TYPE requests_total counter\nrequests_total{route=\"/b\"} 3\n");
+        ExpositionText.Of(_registry).ShouldBe("# HELP requests_total Requests.\n# TYPE requests_total counter\nrequests_total{route=\"/b\"} 3\n");
         _clock.Advance(TimeSpan.FromSeconds(5));
-        Scrapes.Render(_registry).ShouldBe("");
+        ExpositionText.Of(_registry).ShouldBe("");
     }
 
     [Test]
@@ -117,7 +117,7 @@ public sealed class SeriesExpiryTests
         gauge.Set(5);
         histogram.Observe(0.5);
 
-        Scrapes.Render(_registry).ShouldBe(
+        ExpositionText.Of(_registry).ShouldBe(
             "# HELP latency_seconds Latency.\n# TYPE latency_seconds histogram\n"
             + "latency_seconds_bucket{route=\"/a\",le=\"0.1\"} 1\nlatency_seconds_bucket{route=\"/a\",le=\"1\"} 2\n"
             + "latency_seconds_bucket{route=\"/a\",le=\"+Inf\"} 2\nlatency_seconds_sum{route=\"/a\"} 0.55\nlatency_seconds_count{route=\"/a\"} 2\n"
@@ -278,7 +278,7 @@ public sealed class SeriesExpiryTests
         family.WithLabels("/b").Inc();
         _registry.Collect();
 
-        var run = Promtool.CheckMetrics(Scrapes.Render(_registry));
+        var run = Promtool.CheckMetrics(ExpositionText.Of(_registry));
 
         run.ExitCode.ShouldBe(0, run.Output);
     }

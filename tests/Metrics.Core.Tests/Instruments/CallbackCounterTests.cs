@@ -10,8 +10,8 @@ public sealed class CallbackCounterTests
         registry.CreateCallbackCounter("cache_hits", "Cache hits.", () => total);
         total = 42;
 
-        Scrapes.Render(registry).ShouldBe("# HELP cache_hits_total Cache hits.\n# TYPE cache_hits_total counter\ncache_hits_total 42\n");
-        Scrapes.Render(registry, ExpositionFormat.OpenMetrics)
+        ExpositionText.Of(registry).ShouldBe("# HELP cache_hits_total Cache hits.\n# TYPE cache_hits_total counter\ncache_hits_total 42\n");
+        ExpositionText.Of(registry, ExpositionFormat.OpenMetrics)
             .ShouldBe("# TYPE cache_hits counter\n# HELP cache_hits Cache hits.\ncache_hits_total 42\n# EOF\n");
     }
 
@@ -39,8 +39,8 @@ public sealed class CallbackCounterTests
 
         const string Errors = "# HELP metrics_scrape_errors_total Failures of collection callbacks; the scrape went on without them.\n"
             + "# TYPE metrics_scrape_errors_total counter\nmetrics_scrape_errors_total ";
-        Scrapes.Render(registry).ShouldBe(Errors + "1\n");
-        Scrapes.Render(registry).ShouldBe(Errors + "2\n");
+        ExpositionText.Of(registry).ShouldBe(Errors + "1\n");
+        ExpositionText.Of(registry).ShouldBe(Errors + "2\n");
     }
 
     [Test]
@@ -88,7 +88,7 @@ public sealed class CallbackCounterTests
         registry.CreateCallbackCounter("gc_total", "Collections.", ["generation"], ["0"], () => 7);
         registry.CreateCallbackCounter("gc_total", "Collections.", ["generation"], ["1"], () => 2);
 
-        Scrapes.Render(registry).ShouldBe(
+        ExpositionText.Of(registry).ShouldBe(
             "# HELP gc_total Collections.\n# TYPE gc_total counter\ngc_total{generation=\"0\"} 7\ngc_total{generation=\"1\"} 2\n");
     }
 }

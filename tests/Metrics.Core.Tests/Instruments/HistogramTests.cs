@@ -34,13 +34,18 @@ public class HistogramTests
         snapshot.Sum.ShouldBe(0.5);
     }
 
-    [Test]
-    public void Many_buckets_use_binary_search_with_the_same_placement_as_a_linear_scan()
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(16)]
+    [TestCase(32)]
+    [TestCase(33)]
+    [TestCase(128)]
+    public void Every_bucket_search_places_values_as_a_linear_scan_does(int boundCount)
     {
-        var bounds = HistogramBuckets.Linear(1, 1, 128);
+        var bounds = HistogramBuckets.Linear(1, 1, boundCount);
         var histogram = new MetricRegistry().CreateHistogram("size_bytes", "Sizes.", bounds);
         var expected = new long[bounds.Length + 1];
-        for (var value = -0.5; value <= 130; value += 0.25)
+        foreach (var value in PlacementValues(boundCount))
         {
             histogram.Observe(value);
             var bucket = 0;
@@ -58,6 +63,17 @@ public class HistogramTests
         }
 
         Snapshot(histogram).CumulativeCounts.ShouldBe(expected);
+    }
+
+    private static IEnumerable<double> PlacementValues(int boundCount)
+    {
+        yield return double.NegativeInfinity;
+        yield return double.MaxValue;
+        yield return double.PositiveInfinity;
+        for (var value = -0.5; value <= boundCount + 2; value += 0.25)
+        {
+            yield return value;
+        }
     }
 
     [Test]
