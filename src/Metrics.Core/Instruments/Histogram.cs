@@ -61,11 +61,9 @@ public sealed class Histogram : MetricSeries
             return;
         }
 
-        var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stride);
-        Interlocked.Increment(ref _cells[stripe + FindBucket(value)]);
-        AtomicDouble.Add(ref _cells[stripe + _sumOffset], value);
-        MarkUpdated();
-        _activityExemplars?.RecordActivity(FindBucket(value), value);
+        var bucket = FindBucket(value);
+        Record(bucket, value);
+        _activityExemplars?.RecordActivity(bucket, value);
     }
 
     /// <summary>
@@ -76,10 +74,21 @@ public sealed class Histogram : MetricSeries
     // Hot path: allocates nothing; the exemplar's labels were validated when it was built.
     public void Observe(double value, in Exemplar exemplar)
     {
-        Observe(value);
-        if (!exemplar.IsEmpty && !double.IsNaN(value))
+        if (double.IsNaN(value))
         {
-            ExemplarSlots(BucketCount).Record(FindBucket(value), exemplar, value);
+            return;
+        }
+
+        var bucket = FindBucket(value);
+        Record(bucket, value);
+        // An explicit exemplar takes the bucket's slot, so the Activity's would only be overwritten.
+        if (exemplar.IsEmpty)
+        {
+            _activityExemplars?.RecordActivity(bucket, value);
+        }
+        else
+        {
+            ExemplarSlots(BucketCount).Record(bucket, exemplar, value);
         }
     }
 
@@ -120,6 +129,15 @@ public sealed class Histogram : MetricSeries
     }
 
     private int FindBucket(double value) => _search.Find(value);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Record(int bucket, double value)
+    {
+        var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stride);
+        Interlocked.Increment(ref _cells[stripe + bucket]);
+        AtomicDouble.Add(ref _cells[stripe + _sumOffset], value);
+        MarkUpdated();
+    }
 
     private static int RoundUpToCacheLine(int longs) => (longs + LongsPerCacheLine - 1) / LongsPerCacheLine * LongsPerCacheLine;
 }
