@@ -48,9 +48,9 @@ internal sealed class StatsReporter(
                 Sum(retries, 0, provider.Name),
                 provider.IsHealthy,
                 CircuitStateName(circuits.FirstOrDefault(series => series.LabelValues[0] == provider.Name)?.Value ?? 0),
-                Milliseconds(latency.Mean),
-                Milliseconds(latency.Quantile(0.5)),
-                Milliseconds(latency.Quantile(0.95)));
+                Milliseconds(Mean(latency)),
+                Milliseconds(Quantile(latency, 0.5)),
+                Milliseconds(Quantile(latency, 0.95)));
         }).ToArray();
 
         var modelStats = models.All.Select(route =>
@@ -62,9 +62,9 @@ internal sealed class StatsReporter(
                 Sum(requests, 2, route.Name),
                 Sum(tokens, 1, route.Name, 2, "prompt"),
                 Sum(tokens, 1, route.Name, 2, "completion"),
-                Milliseconds(duration.Mean),
-                Milliseconds(duration.Quantile(0.5)),
-                Milliseconds(duration.Quantile(0.95)));
+                Milliseconds(Mean(duration)),
+                Milliseconds(Quantile(duration, 0.5)),
+                Milliseconds(Quantile(duration, 0.95)));
         }).ToArray();
 
         var uptime = (long)(time.GetUtcNow() - _startedAt).TotalSeconds;
@@ -107,19 +107,26 @@ internal sealed class StatsReporter(
         return sum;
     }
 
-    private static HistogramAggregate Aggregate(IReadOnlyList<SeriesSnapshot> series, int label, string value)
+    /// <summary>The sum of the histogram series whose label <paramref name="label"/> is <paramref name="value"/>, or null when none has any.</summary>
+    private static HistogramSnapshot? Aggregate(IReadOnlyList<SeriesSnapshot> series, int label, string value)
     {
-        var aggregate = new HistogramAggregate();
+        var matching = new List<HistogramSnapshot>();
         foreach (var item in series)
         {
             if (item.LabelValues[label] == value && item.Histogram is { } histogram)
             {
-                aggregate.Add(histogram);
+                matching.Add(histogram);
             }
         }
 
-        return aggregate;
+        return matching.Count == 0 ? null : HistogramSnapshot.Add(matching);
     }
+
+    private static double? Mean(HistogramSnapshot? histogram) =>
+        histogram is { Count: > 0 } ? histogram.Sum / histogram.Count : null;
+
+    private static double? Quantile(HistogramSnapshot? histogram, double q) =>
+        histogram is { Count: > 0 } ? histogram.Quantile(q) : null;
 
     private static double? Milliseconds(double? seconds) => seconds * 1000;
 

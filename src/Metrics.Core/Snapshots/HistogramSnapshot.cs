@@ -81,6 +81,46 @@ public sealed class HistogramSnapshot
         return bucketStart + ((bucketEnd - bucketStart) * (rank / bucketCount));
     }
 
+    /// <summary>
+    /// Adds histograms that share their bucket bounds, as PromQL's <c>sum by (le)</c> does, so that
+    /// <see cref="Quantile"/> of the result estimates across all of them: for example one model's latency over every
+    /// provider that served it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="histograms"/> is empty, or their bucket bounds differ.</exception>
+    public static HistogramSnapshot Add(IReadOnlyList<HistogramSnapshot> histograms)
+    {
+        ArgumentNullException.ThrowIfNull(histograms);
+        if (histograms.Count == 0)
+        {
+            throw new ArgumentException("Adding histograms needs at least one histogram.", nameof(histograms));
+        }
+
+        var first = histograms[0];
+        var counts = new long[first.CumulativeCounts.Count];
+        var sum = 0.0;
+        foreach (var histogram in histograms)
+        {
+            if (!histogram.UpperBounds.SequenceEqual(first.UpperBounds))
+            {
+                throw new ArgumentException(
+                    $"Only histograms with the same bucket bounds can be added: [{Bounds(first)}] differs from [{Bounds(histogram)}].",
+                    nameof(histograms));
+            }
+
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i] += histogram.CumulativeCounts[i];
+            }
+
+            sum += histogram.Sum;
+        }
+
+        return new HistogramSnapshot([.. first.UpperBounds], counts, sum);
+    }
+
+    private static string Bounds(HistogramSnapshot histogram) =>
+        string.Join(", ", histogram.UpperBounds.Select(static bound => bound.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     internal static HistogramSnapshot Create(Histogram histogram)
     {
         var counts = new long[histogram.BucketCount];

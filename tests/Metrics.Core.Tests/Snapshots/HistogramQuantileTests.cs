@@ -95,4 +95,39 @@ public sealed class HistogramQuantileTests
 
         return registry.Collect().Find("observed")!.Series[0].Histogram!;
     }
+
+    [Test]
+    public void Adding_histograms_sums_their_buckets_like_sum_by_le_and_estimates_across_them()
+    {
+        var registry = new MetricRegistry();
+        var family = registry.CreateHistogramFamily("latency_seconds", "Latency.", ["provider"], [1, 2, 4]);
+        family.WithLabels("a").Observe(0.5);
+        family.WithLabels("a").Observe(1.5);
+        family.WithLabels("b").Observe(3);
+        family.WithLabels("b").Observe(10);
+        var series = registry.Collect().Find("latency_seconds")!.Series;
+
+        var total = HistogramSnapshot.Add([series[0].Histogram!, series[1].Histogram!]);
+
+        total.UpperBounds.ShouldBe([1, 2, 4, double.PositiveInfinity]);
+        total.CumulativeCounts.ShouldBe([1L, 2L, 3L, 4L]);
+        total.Count.ShouldBe(4);
+        total.Sum.ShouldBe(15);
+        // rank 2 of 4 falls at the top of the (1, 2] bucket.
+        total.Quantile(0.5).ShouldBe(2);
+    }
+
+    [Test]
+    public void Adding_histograms_with_different_bounds_or_none_at_all_throws()
+    {
+        var registry = new MetricRegistry();
+        registry.CreateHistogram("a_seconds", "A.", [1, 2]).Observe(1);
+        registry.CreateHistogram("b_seconds", "B.", [1, 3]).Observe(1);
+        var snapshot = registry.Collect();
+
+        Should.Throw<ArgumentException>(() => HistogramSnapshot.Add(
+                [snapshot.Find("a_seconds")!.Series[0].Histogram!, snapshot.Find("b_seconds")!.Series[0].Histogram!]))
+            .Message.ShouldStartWith("Only histograms with the same bucket bounds can be added: [1, 2, Infinity] differs from [1, 3, Infinity].");
+        Should.Throw<ArgumentException>(() => HistogramSnapshot.Add([])).Message.ShouldStartWith("Adding histograms needs at least one histogram.");
+    }
 }
