@@ -79,10 +79,10 @@ internal sealed class RandomRegistry
         switch (_random.Next(7))
         {
             case 0:
-                AddCounter(baseName, help, options);
+                AddCounter(baseName, help, options, integer: true);
                 break;
             case 1:
-                AddDoubleCounter(baseName, help, options);
+                AddCounter(baseName, help, options, integer: false);
                 break;
             case 2:
                 AddGauge(baseName, help, options);
@@ -102,70 +102,59 @@ internal sealed class RandomRegistry
         }
     }
 
-    private void AddCounter(string baseName, string help, FamilyOptions options)
+    private void AddCounter(string baseName, string help, FamilyOptions options, bool integer)
     {
         var labelNames = LabelNames(null);
-        var family = Registry.CreateCounterFamily(CounterArgument(baseName), help, labelNames, options);
         var expected = Family(baseName, "counter", help, options.Unit);
-        foreach (var labels in LabelSets(labelNames))
+        if (integer)
         {
-            var series = family.WithLabels(labels.Values);
-            long total = 0;
-            ExpectedExemplar? exemplar = null;
-            for (var i = _random.Next(6); i > 0; i--)
+            var family = Registry.CreateCounterFamily(CounterArgument(baseName), help, labelNames, options);
+            foreach (var labels in LabelSets(labelNames))
             {
-                var increment = _random.Next(3) switch
-                {
-                    0 => 1,
-                    1 => _random.NextInt64(0, 1_000),
-                    _ => _random.NextInt64(0, 1L << 50),
-                };
-                total += increment;
-                if (_random.Next(3) == 0)
-                {
-                    var (value, labelsOfExemplar) = RandomExemplar();
-                    series.Inc(increment, value);
-                    exemplar = new ExpectedExemplar(labelsOfExemplar, increment);
-                }
-                else
-                {
-                    series.Inc(increment);
-                }
+                var series = family.WithLabels(labels.Values);
+                Increment(expected, labels, IntegerIncrement, (increment, exemplar) => series.Inc((long)increment, exemplar));
             }
-
-            expected.Add(baseName + "_total", labels, total, exemplar);
+        }
+        else
+        {
+            var family = Registry.CreateDoubleCounterFamily(CounterArgument(baseName), help, labelNames, options);
+            foreach (var labels in LabelSets(labelNames))
+            {
+                var series = family.WithLabels(labels.Values);
+                Increment(expected, labels, NonNegativeFinite, (increment, exemplar) => series.Inc(increment, exemplar));
+            }
         }
     }
 
-    private void AddDoubleCounter(string baseName, string help, FamilyOptions options)
+    // Up to five increments, a third of them with an exemplar (an empty exemplar means none); the total stays below
+    // 2^53, so integer increments add up exactly as doubles too.
+    private void Increment(ExpectedFamily expected, SampleLabels labels, Func<double> next, Action<double, Exemplar> increment)
     {
-        var labelNames = LabelNames(null);
-        var family = Registry.CreateDoubleCounterFamily(CounterArgument(baseName), help, labelNames, options);
-        var expected = Family(baseName, "counter", help, options.Unit);
-        foreach (var labels in LabelSets(labelNames))
+        var total = 0.0;
+        ExpectedExemplar? latest = null;
+        for (var i = _random.Next(6); i > 0; i--)
         {
-            var series = family.WithLabels(labels.Values);
-            var total = 0.0;
-            ExpectedExemplar? exemplar = null;
-            for (var i = _random.Next(6); i > 0; i--)
+            var value = next();
+            total += value;
+            var exemplar = default(Exemplar);
+            if (_random.Next(3) == 0)
             {
-                var increment = NonNegativeFinite();
-                total += increment;
-                if (_random.Next(3) == 0)
-                {
-                    var (value, labelsOfExemplar) = RandomExemplar();
-                    series.Inc(increment, value);
-                    exemplar = new ExpectedExemplar(labelsOfExemplar, increment);
-                }
-                else
-                {
-                    series.Inc(increment);
-                }
+                (exemplar, var exemplarLabels) = RandomExemplar();
+                latest = new ExpectedExemplar(exemplarLabels, value);
             }
 
-            expected.Add(baseName + "_total", labels, total, exemplar);
+            increment(value, exemplar);
         }
+
+        expected.Add(expected.Name + "_total", labels, total, latest);
     }
+
+    private double IntegerIncrement() => _random.Next(3) switch
+    {
+        0 => 1,
+        1 => _random.NextInt64(0, 1_000),
+        _ => _random.NextInt64(0, 1L << 50),
+    };
 
     private void AddGauge(string baseName, string help, FamilyOptions options)
     {
