@@ -52,7 +52,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
         await File.WriteAllTextAsync(config, $"""
             global:
               scrape_interval: 1s
-              scrape_timeout: 1s
             scrape_configs:
               - job_name: {Job}
                 static_configs:
