@@ -113,9 +113,10 @@ internal static class ExpositionWriter
 
         if (style.OpenMetrics)
         {
-            // OpenMetrics forbids _sum when buckets can hold negative observations, as the sum would not be
-            // counter-like, and allows _count only beside _sum; the +Inf bucket still carries the count.
-            if (!encoding.HasNegativeBuckets)
+            // OpenMetrics makes _sum a counter, never negative or NaN: it forbids _sum when buckets can hold
+            // negative observations, and while negative observations (or both infinities) have made it so anyway;
+            // it allows _count only beside _sum. The +Inf bucket still carries the count.
+            if (!encoding.HasNegativeBuckets && IsCounterLike(sum))
             {
                 WriteCount(ref sink, encoding, labels, counts[^1]);
                 WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
@@ -148,6 +149,12 @@ internal static class ExpositionWriter
         var quantileLabels = style.OpenMetrics ? encoding.OpenMetricsQuantileLabels : encoding.TextQuantileLabels;
         for (var i = 0; i < values.Length; i++)
         {
+            // OpenMetrics forbids negative quantile values; NaN, for an empty window, is allowed.
+            if (style.OpenMetrics && values[i] < 0)
+            {
+                continue;
+            }
+
             WriteSampleStart(ref sink, encoding.SampleName, labels, quantileLabels[i]);
             sink.WriteDouble(values[i]);
             sink.WriteByte((byte)'\n');
@@ -155,8 +162,13 @@ internal static class ExpositionWriter
 
         if (style.OpenMetrics)
         {
+            // As for histograms, OpenMetrics' _sum is a counter; unlike them, a summary's _count may stand alone.
             WriteCount(ref sink, encoding, labels, count);
-            WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+            if (IsCounterLike(sum))
+            {
+                WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+            }
+
             WriteCreated(ref sink, style, summary);
         }
         else
@@ -211,6 +223,9 @@ internal static class ExpositionWriter
         sink.WriteCanonicalDouble(series.CreatedSeconds);
         sink.WriteByte((byte)'\n');
     }
+
+    // Neither negative nor NaN (-0 counts as zero).
+    private static bool IsCounterLike(double sum) => sum >= 0;
 
     private static void WriteCount(ref Utf8Sink sink, FamilyEncoding encoding, byte[] labels, long count)
     {

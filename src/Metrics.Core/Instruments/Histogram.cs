@@ -16,6 +16,11 @@ namespace Metrics;
 /// Bounds are inclusive upper bounds, as in Prometheus: an observation equal to a bound counts in that bucket.
 /// A NaN observation is ignored: it has no bucket, and it would turn <c>_sum</c> into NaN for good.
 /// </para>
+/// <para>
+/// OpenMetrics treats <c>_sum</c> as a counter, so its output leaves out <c>_sum</c> and <c>_count</c> (the
+/// <c>+Inf</c> bucket still carries the count) when a bound is negative, and also while negative observations or
+/// both infinities have made the sum negative or NaN. The text format always shows both.
+/// </para>
 /// <para>Memory: <c>8 × (stripes × (round8(bounds + 2) + 8) + 8)</c> bytes, with
 /// <c>stripes = min(16, next power of two ≥ processor count)</c>.</para>
 /// </remarks>

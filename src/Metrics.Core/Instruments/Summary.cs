@@ -23,6 +23,11 @@ namespace Metrics;
 /// Quantiles cannot be aggregated across series or instances; prefer a <see cref="Histogram"/> where that
 /// matters. A NaN observation is ignored: it has no rank, and it would turn <c>_sum</c> into NaN for good.
 /// </para>
+/// <para>
+/// Negative observations are recorded, and the text format shows everything. OpenMetrics, though, treats
+/// <c>_sum</c> as a counter and forbids negative quantile values, so its output leaves out a quantile whose estimate
+/// is negative and the <c>_sum</c> while it is negative or NaN (after both infinities); <c>_count</c> always stays.
+/// </para>
 /// </remarks>
 public sealed class Summary : MetricSeries
 {

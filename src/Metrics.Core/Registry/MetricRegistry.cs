@@ -247,9 +247,11 @@ public sealed class MetricRegistry
         _seriesOverflow.WithLabels(familyName).Inc();
     }
 
+    // The caller's name is checked before _total is appended: otherwise "" would pass as "_total", and errors
+    // would quote a name the caller never wrote.
     private static string CounterName(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        MetricNames.ValidateMetricName(name, nameof(name));
         return name.EndsWith("_total", StringComparison.Ordinal) ? name : name + "_total";
     }
 

@@ -1,0 +1,3 @@
+global using Gateway.Tests.Support;
+global using Microsoft.Extensions.Configuration;
+global using Microsoft.Extensions.Logging;
