@@ -114,6 +114,13 @@ def summary(rows):
     else:
         ratio_line("Row 9: middleware overhead (pipeline) vs prometheus-net's", "≤ 0.5×", max(ours - none, 0.0), max(theirs - none, 1e-9), 0.5)
 
+    tick = find(rows, "HistoryBenchmarks", "Tick_10000_counter_series")
+    if tick is None:
+        lines.append("| History: one sampler tick over 10,000 series | < 5 ms | not run | **missed** |")
+    else:
+        lines.append(check("History: one sampler tick over 10,000 series", "< 5 ms",
+                           f"{tick['ns'] / 1e6:.2f} ms, {tick['bytes']:.0f} B allocated", tick["ns"] < 5e6))
+
     allocating = [f"{c}.{m}" for (c, m, p), r in rows.items()
                   if c in ("CounterBenchmarks", "LabeledCounterBenchmarks", "GaugeBenchmarks", "HistogramBenchmarks",
                            "SummaryBenchmarks", "ContentionBenchmarks") and m.startswith("Ours") and r["bytes"] >= 1]

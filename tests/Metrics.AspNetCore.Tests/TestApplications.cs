@@ -43,7 +43,8 @@ internal static class TestApplications
         StartOnKestrelAsync(configureApp, kestrel => kestrel.Listen(IPAddress.Loopback, 0, options => listen?.Invoke(options)), addMetrics: true);
 
     /// <summary>Starts an application on Kestrel; <paramref name="configureKestrel"/> must add the endpoint.</summary>
-    public static Task<WebApplication> StartOnKestrelAsync(Action<WebApplication> configureApp, Action<KestrelServerOptions> configureKestrel, bool addMetrics)
+    public static Task<WebApplication> StartOnKestrelAsync(
+        Action<WebApplication> configureApp, Action<KestrelServerOptions> configureKestrel, bool addMetrics, Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var builder = CreateBuilder();
         builder.WebHost.UseKestrel(configureKestrel);
@@ -51,6 +52,8 @@ internal static class TestApplications
         {
             builder.Services.AddPrometheusMetrics(static options => options.EnableDefaultCollectors = false);
         }
+
+        configureBuilder?.Invoke(builder);
 
         return BuildAndStartAsync(builder, configureApp);
     }

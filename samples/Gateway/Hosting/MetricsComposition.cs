@@ -15,18 +15,37 @@ internal static class MetricsComposition
     /// <summary>The configuration section that binds the adapter's options (prefix, buckets, excluded paths, …).</summary>
     public const string SectionName = "PrometheusMetrics";
 
-    /// <summary>Registers the registry the whole gateway records into, the adapter's options, and connection metrics.</summary>
+    /// <summary>
+    /// The sampler behind the dashboard: one point a second, so the page moves at the stream's 1 Hz, and 1,800 points,
+    /// which is 30 minutes. At the gateway's few hundred series that is a few megabytes (8 bytes per point per counter
+    /// or gauge series, 8 per bucket for histograms).
+    /// </summary>
+    public static readonly TimeSpan HistoryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many points of <see cref="HistoryInterval"/> the sampler keeps.</summary>
+    public const int HistoryCapacity = 1_800;
+
+    /// <summary>
+    /// Registers the registry the whole gateway records into, the adapter's options, connection metrics, and the
+    /// history sampler of the live endpoints and the dashboard.
+    /// </summary>
     public static void AddMetrics(WebApplicationBuilder builder, GatewayOptions options)
     {
         builder.Services.AddPrometheusMetrics(builder.Configuration.GetSection(SectionName));
         if (options.MetricsEnabled)
         {
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UsePrometheusConnectionMetrics()));
+            builder.Services.AddPrometheusMetricsHistory(static history =>
+            {
+                history.Interval = HistoryInterval;
+                history.Capacity = HistoryCapacity;
+            });
         }
     }
 
     /// <summary>
-    /// Adds request metrics and the <c>/metrics</c> and <c>/v1/usage</c> endpoints. It runs right after routing: the
+    /// Adds request metrics, the <c>/metrics</c> and <c>/v1/usage</c> endpoints, the history, stream and WebSocket
+    /// endpoints under <c>/v1/usage/</c>, and the <c>/dashboard</c> page. It runs right after routing: the
     /// matched endpoint is known on entry, so the scrape itself never shows in <c>http_requests_in_flight</c>, and every
     /// request that authentication and rate limiting turn away is still recorded.
     /// </summary>
@@ -40,5 +59,9 @@ internal static class MetricsComposition
         app.UsePrometheusRequestMetrics();
         app.MapPrometheusMetrics("/metrics");
         app.MapMetricsUsage("/v1/usage");
+        app.MapMetricsUsageHistory("/v1/usage/history");
+        app.MapMetricsUsageStream("/v1/usage/stream");
+        app.MapMetricsUsageWebSocket("/v1/usage/ws");
+        app.MapMetricsDashboard("/dashboard", static dashboard => dashboard.Title = "LLM gateway");
     }
 }

@@ -33,6 +33,11 @@ internal static class StartupBanner
 
         var demoKey = AppendKeys(text, options);
         AppendTryLines(text, url, demoKey ?? "<your key>", models);
+        if (options.MetricsEnabled)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Live dashboard: {url}/dashboard");
+        }
+
         text.AppendLine(options.MetricsEnabled
             ? "Metrics are on; start with --Gateway:MetricsEnabled=false to measure the gateway without them."
             : "Metrics are OFF (Gateway:MetricsEnabled=false): nothing is recorded and /metrics is not served.");

@@ -5,8 +5,8 @@ namespace Metrics.AspNetCore;
 /// <summary>Resolves the adapter's services with an error that says what to do when they were never registered.</summary>
 internal static class PrometheusMetricsServices
 {
-    public static T Resolve<T>(IServiceProvider services, string caller)
+    public static T Resolve<T>(IServiceProvider services, string caller, string registration = "AddPrometheusMetrics")
         where T : notnull =>
         services.GetService<T>() ?? throw new InvalidOperationException(
-            $"{caller} needs the services of AddPrometheusMetrics: call builder.Services.AddPrometheusMetrics() when configuring services.");
+            $"{caller} needs the services of {registration}: call builder.Services.{registration}() when configuring services.");
 }

@@ -3,21 +3,24 @@ namespace Metrics;
 /// <summary>An immutable, self-consistent copy of one histogram series: <see cref="Count"/> always equals the last cumulative count.</summary>
 public sealed class HistogramSnapshot
 {
+    private readonly double[] _upperBounds;
+    private readonly long[] _cumulativeCounts;
+
     private HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum)
     {
-        UpperBounds = upperBounds;
-        CumulativeCounts = cumulativeCounts;
+        _upperBounds = upperBounds;
+        _cumulativeCounts = cumulativeCounts;
         Sum = sum;
     }
 
     /// <summary>The bucket upper bounds in increasing order, ending with <see cref="double.PositiveInfinity"/>.</summary>
-    public IReadOnlyList<double> UpperBounds { get; }
+    public IReadOnlyList<double> UpperBounds => _upperBounds;
 
     /// <summary>For each bound, how many observations were less than or equal to it.</summary>
-    public IReadOnlyList<long> CumulativeCounts { get; }
+    public IReadOnlyList<long> CumulativeCounts => _cumulativeCounts;
 
     /// <summary>How many observations there were: the <c>+Inf</c> bucket.</summary>
-    public long Count => CumulativeCounts[^1];
+    public long Count => _cumulativeCounts[^1];
 
     /// <summary>The sum of the observations.</summary>
     public double Sum { get; }
@@ -28,7 +31,14 @@ public sealed class HistogramSnapshot
     /// upper bound is positive, and the highest finite bound when the rank falls in <c>+Inf</c>.
     /// </summary>
     /// <returns>NaN for an empty histogram or a NaN <paramref name="q"/>; -Inf below 0 and +Inf above 1, as PromQL.</returns>
-    public double Quantile(double q)
+    public double Quantile(double q) => QuantileOf(q, _upperBounds, _cumulativeCounts);
+
+    /// <summary>
+    /// <see cref="Quantile(double)"/> over any cumulative bucket counts with these <paramref name="upperBounds"/>, such
+    /// as the increase of a histogram between two points in time, so windowed quantiles share its semantics exactly.
+    /// </summary>
+    // Allocates nothing: the history sampler calls it for every point of every windowed histogram.
+    internal static double QuantileOf(double q, ReadOnlySpan<double> upperBounds, ReadOnlySpan<long> cumulativeCounts)
     {
         if (double.IsNaN(q))
         {
@@ -45,7 +55,7 @@ public sealed class HistogramSnapshot
             return double.PositiveInfinity;
         }
 
-        var observations = Count;
+        var observations = cumulativeCounts[^1];
         if (observations == 0)
         {
             return double.NaN;
@@ -53,29 +63,29 @@ public sealed class HistogramSnapshot
 
         var rank = q * observations;
         var bucket = 0;
-        while (bucket < CumulativeCounts.Count - 1 && CumulativeCounts[bucket] < rank)
+        while (bucket < cumulativeCounts.Length - 1 && cumulativeCounts[bucket] < rank)
         {
             bucket++;
         }
 
-        if (bucket == CumulativeCounts.Count - 1)
+        if (bucket == cumulativeCounts.Length - 1)
         {
-            return UpperBounds[^2];
+            return upperBounds[^2];
         }
 
-        if (bucket == 0 && UpperBounds[0] <= 0)
+        if (bucket == 0 && upperBounds[0] <= 0)
         {
-            return UpperBounds[0];
+            return upperBounds[0];
         }
 
         var bucketStart = 0.0;
-        var bucketEnd = UpperBounds[bucket];
-        double bucketCount = CumulativeCounts[bucket];
+        var bucketEnd = upperBounds[bucket];
+        double bucketCount = cumulativeCounts[bucket];
         if (bucket > 0)
         {
-            bucketStart = UpperBounds[bucket - 1];
-            bucketCount -= CumulativeCounts[bucket - 1];
-            rank -= CumulativeCounts[bucket - 1];
+            bucketStart = upperBounds[bucket - 1];
+            bucketCount -= cumulativeCounts[bucket - 1];
+            rank -= cumulativeCounts[bucket - 1];
         }
 
         return bucketStart + ((bucketEnd - bucketStart) * (rank / bucketCount));

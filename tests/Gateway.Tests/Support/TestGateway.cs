@@ -38,7 +38,8 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestGateway> StartAsync(Action<GatewaySettings>? configure = null)
+    /// <summary>Starts a gateway; <paramref name="configureBuilder"/> may add services before the gateway's own, such as test middleware.</summary>
+    public static async Task<TestGateway> StartAsync(Action<GatewaySettings>? configure = null, Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var settings = new GatewaySettings();
         configure?.Invoke(settings);
@@ -49,6 +50,7 @@ internal sealed class TestGateway : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(settings.LogLevel);
         builder.Logging.AddProvider(logs);
+        configureBuilder?.Invoke(builder);
         var app = GatewayApplication.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -1,0 +1,80 @@
+namespace Metrics.AspNetCore;
+
+// The JSON shape of the history endpoint and of every message of the live stream, one type per level of the document.
+// Property order is the order in the JSON; names are camelCased by LiveJsonContext, and null properties are left out.
+// Unknown values (NaN in MetricHistory: before a second point, while a series is absent, a window without
+// observations) are JSON nulls, so charts draw gaps.
+
+/// <summary>Consecutive points of the sampler for the requested families.</summary>
+internal sealed class HistoryDocument
+{
+    /// <summary><c>history</c> for a whole window (the GET, and the first message of a stream); <c>update</c> for the points since the previous message.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The sampler's sequence number of the first point; points are numbered from 0 for the sampler's life.</summary>
+    public required long FirstSequence { get; init; }
+
+    /// <summary>The sequence number of the last point; <see cref="FirstSequence"/> − 1 when the document holds none.</summary>
+    public required long LastSequence { get; init; }
+
+    /// <summary>The sampler's interval, in seconds.</summary>
+    public required double IntervalSeconds { get; init; }
+
+    /// <summary>When each point was sampled, in UTC, oldest first; every per-point list has this length.</summary>
+    public required IReadOnlyList<DateTimeOffset> Timestamps { get; init; }
+
+    /// <summary>One entry per <c>family</c> parameter, in their order.</summary>
+    public required IReadOnlyList<HistoryFamily> Families { get; init; }
+}
+
+/// <summary>One family, or one sum of a family's series.</summary>
+internal sealed class HistoryFamily
+{
+    /// <summary>The <c>family</c> parameter this answers, such as <c>llm_tokens_total[provider]</c>.</summary>
+    public required string Selector { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary><c>counter</c>, <c>gauge</c>, <c>histogram</c> or <c>summary</c>: which per-point lists the series carry.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The names of the series' labels: the family's, or the labels summed by.</summary>
+    public required IReadOnlyList<string> LabelNames { get; init; }
+
+    public required IReadOnlyList<HistorySeries> Series { get; init; }
+}
+
+/// <summary>One series, or one sum of series, at each point.</summary>
+internal sealed class HistorySeries
+{
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    /// <summary>Counters, histograms and summaries: increase per second since the previous point.</summary>
+    public IReadOnlyList<double?>? Rate { get; init; }
+
+    /// <summary>Counters, histograms and summaries: the known increase over the document's points.</summary>
+    public double? Increase { get; init; }
+
+    /// <summary>Gauges: the value at each point.</summary>
+    public IReadOnlyList<double?>? Value { get; init; }
+
+    /// <summary>Histograms: the median of the observations since the previous point.</summary>
+    public IReadOnlyList<double?>? P50 { get; init; }
+
+    /// <summary>Histograms: the 95th percentile of the observations since the previous point.</summary>
+    public IReadOnlyList<double?>? P95 { get; init; }
+
+    /// <summary>Histograms: the 99th percentile of the observations since the previous point.</summary>
+    public IReadOnlyList<double?>? P99 { get; init; }
+
+    /// <summary>Histograms and summaries: the mean of the observations since the previous point.</summary>
+    public IReadOnlyList<double?>? Average { get; init; }
+}
+
+/// <summary>The body of a 400 answer: a stable code and a message that says what to fix.</summary>
+internal sealed class HistoryError
+{
+    public required string Error { get; init; }
+
+    public required string Message { get; init; }
+}

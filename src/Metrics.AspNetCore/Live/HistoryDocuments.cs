@@ -1,0 +1,92 @@
+namespace Metrics.AspNetCore;
+
+/// <summary>Builds the JSON documents of the history endpoint and the live stream from a <see cref="HistoryReading"/>.</summary>
+internal static class HistoryDocuments
+{
+    public const string HistoryType = "history";
+    public const string UpdateType = "update";
+
+    /// <summary>Reads the query's window (or every point held) and answers it; throws <see cref="ArgumentException"/> for an unknown family or label.</summary>
+    public static HistoryReading ReadWindow(MetricHistory history, HistoryQuery query) =>
+        query.Window is { } window ? history.Read(query.Selectors, window) : history.ReadSince(query.Selectors, -1);
+
+    public static HistoryDocument Create(HistoryReading reading, string[] selectorTexts, string type)
+    {
+        var families = new HistoryFamily[reading.Families.Count];
+        for (var i = 0; i < families.Length; i++)
+        {
+            families[i] = ToJson(reading.Families[i], selectorTexts[i]);
+        }
+
+        return new HistoryDocument
+        {
+            Type = type,
+            FirstSequence = reading.FirstSequence,
+            LastSequence = reading.LastSequence,
+            IntervalSeconds = reading.Interval.TotalSeconds,
+            Timestamps = reading.Timestamps,
+            Families = families,
+        };
+    }
+
+    private static HistoryFamily ToJson(FamilyHistory family, string selector)
+    {
+        var series = new HistorySeries[family.Series.Count];
+        for (var i = 0; i < series.Length; i++)
+        {
+            series[i] = ToJson(family.LabelNames, family.Series[i]);
+        }
+
+        return new HistoryFamily
+        {
+            Selector = selector,
+            Name = family.Name,
+            Type = family.Type switch
+            {
+                MetricType.Counter => "counter",
+                MetricType.Histogram => "histogram",
+                MetricType.Summary => "summary",
+                _ => "gauge",
+            },
+            LabelNames = family.LabelNames,
+            Series = series,
+        };
+    }
+
+    private static HistorySeries ToJson(IReadOnlyList<string> labelNames, SeriesHistory series)
+    {
+        var labels = new Dictionary<string, string>(labelNames.Count, StringComparer.Ordinal);
+        for (var i = 0; i < labelNames.Count; i++)
+        {
+            labels[labelNames[i]] = series.LabelValues[i];
+        }
+
+        return new HistorySeries
+        {
+            Labels = labels,
+            Rate = Known(series.Rates),
+            Increase = double.IsNaN(series.Increase) ? null : series.Increase,
+            Value = Known(series.Values),
+            P50 = Known(series.P50),
+            P95 = Known(series.P95),
+            P99 = Known(series.P99),
+            Average = Known(series.Averages),
+        };
+    }
+
+    private static double?[]? Known(IReadOnlyList<double>? values)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        var known = new double?[values.Count];
+        for (var i = 0; i < known.Length; i++)
+        {
+            known[i] = double.IsFinite(values[i]) ? values[i] : null;
+        }
+
+        return known;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+using Metrics;
+using Metrics.AspNetCore;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>
+/// Maps the history and live endpoints, which need <c>AddPrometheusMetricsHistory</c>. Each returns its convention
+/// builder, so they can be protected like <c>/metrics</c>.
+/// </summary>
+/// <remarks>
+/// All three take the same query. <c>family</c>, repeatable, selects a family by its exposed name: <c>name</c> for each
+/// series, <c>name[label,…]</c> to sum the series by those labels (as PromQL's <c>sum by</c>, before quantiles are
+/// estimated), <c>name[]</c> to sum them all; without it, every family. <c>window</c> is how far back to read, in
+/// seconds or with a unit (<c>90</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>); without it, every point held. A malformed
+/// window, an unknown family or an unknown label gets a 400 with a JSON body <c>{"error":"invalid_query","message":…}</c>.
+/// </remarks>
+public static class MetricsLiveEndpointRouteBuilderExtensions
+{
+    private const string HistoryRegistration = nameof(MetricHistoryServiceCollectionExtensions.AddPrometheusMetricsHistory);
+
+    /// <summary>
+    /// Maps a JSON window of the sampler's points: shared <c>timestamps</c>, and per family and series the per-point
+    /// <c>rate</c> (counters, histograms, summaries; per second, reset-aware), <c>value</c> (gauges), <c>p50</c>,
+    /// <c>p95</c>, <c>p99</c> and <c>average</c> (histograms, over each interval), and the window's <c>increase</c>.
+    /// Unknown points are <c>null</c>.
+    /// </summary>
+    /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
+    /// <param name="pattern">The route; <c>/v1/usage/history</c> by default.</param>
+    /// <returns>The endpoint's convention builder, for <c>.RequireAuthorization()</c>, <c>.RequireHost(…)</c> and the like.</returns>
+    /// <exception cref="InvalidOperationException">The services of <c>AddPrometheusMetrics</c> or <c>AddPrometheusMetricsHistory</c> are missing.</exception>
+    public static IEndpointConventionBuilder MapMetricsUsageHistory(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage/history")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var endpoint = new HistoryEndpoint(
+            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageHistory)),
+            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapMetricsUsageHistory), HistoryRegistration));
+        return endpoints.MapMethods(pattern, [HttpMethods.Get], endpoint.HandleAsync).WithDisplayName("Metrics usage history");
+    }
+
+    /// <summary>
+    /// Maps a Server-Sent Events stream of the same documents: first the query's window (<c>"type":"history"</c>), then
+    /// once a second the points added since (<c>"type":"update"</c>, with no point when none was taken). Each event's
+    /// <c>id</c> is the last point's sequence number. A client more than 8 messages behind is disconnected, so it
+    /// never holds memory; a disconnect frees its subscription. Its requests are not recorded by the request metrics.
+    /// </summary>
+    /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
+    /// <param name="pattern">The route; <c>/v1/usage/stream</c> by default.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="InvalidOperationException">The services of <c>AddPrometheusMetrics</c> or <c>AddPrometheusMetricsHistory</c> are missing.</exception>
+    public static IEndpointConventionBuilder MapMetricsUsageStream(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage/stream")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var endpoint = new LiveStreamEndpoint(
+            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageStream)),
+            PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, nameof(MapMetricsUsageStream), HistoryRegistration));
+        return endpoints.MapMethods(pattern, [HttpMethods.Get], endpoint.HandleAsync)
+            .WithDisplayName("Metrics usage stream")
+            .WithMetadata(RequestMetricsExclusion.Instance);
+    }
+
+    /// <summary>
+    /// Maps a WebSocket that pushes the same messages as <see cref="MapMetricsUsageStream"/>, one text message a second;
+    /// the client only closes it. WebSocket support comes with the endpoint: no <c>UseWebSockets</c> is needed. A
+    /// request that is not a WebSocket upgrade gets a 400.
+    /// </summary>
+    /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
+    /// <param name="pattern">The route; <c>/v1/usage/ws</c> by default.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="InvalidOperationException">The services of <c>AddPrometheusMetrics</c> or <c>AddPrometheusMetricsHistory</c> are missing.</exception>
+    public static IEndpointConventionBuilder MapMetricsUsageWebSocket(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage/ws")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var endpoint = new LiveWebSocketEndpoint(
+            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageWebSocket)),
+            PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, nameof(MapMetricsUsageWebSocket), HistoryRegistration));
+        var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.UseWebSockets();
+        pipeline.Run(endpoint.HandleAsync);
+        return endpoints.Map(pattern, pipeline.Build())
+            .WithDisplayName("Metrics usage WebSocket")
+            .WithMetadata(RequestMetricsExclusion.Instance);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Metrics;
+
+/// <summary>Settings of a <see cref="MetricHistory"/>: how often it samples and how many points it keeps.</summary>
+public sealed class MetricHistoryOptions
+{
+    /// <summary>The default <see cref="Interval"/>: 10 seconds.</summary>
+    public static TimeSpan DefaultInterval { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The shortest <see cref="Interval"/>: 1 second.</summary>
+    public static TimeSpan MinimumInterval { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The default <see cref="Capacity"/>: 180 points, which is 30 minutes at the default interval.</summary>
+    public const int DefaultCapacity = 180;
+
+    /// <summary>The time between two points; at least <see cref="MinimumInterval"/>. Defaults to <see cref="DefaultInterval"/>.</summary>
+    public TimeSpan Interval { get; set; } = DefaultInterval;
+
+    /// <summary>
+    /// How many points the ring keeps, at least 2 (a rate needs two); the oldest is overwritten by the next.
+    /// Memory grows linearly with it: see <see cref="MetricHistory"/>. Defaults to <see cref="DefaultCapacity"/>.
+    /// </summary>
+    public int Capacity { get; set; } = DefaultCapacity;
+
+    /// <summary>
+    /// The clock that schedules samples and dates points; null, the default, means the registry's
+    /// <see cref="MetricRegistryOptions.TimeProvider"/>, so series creation times and points share one clock.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+}

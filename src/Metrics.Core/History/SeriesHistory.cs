@@ -1,0 +1,48 @@
+namespace Metrics;
+
+/// <summary>
+/// One series, or one sum of series, at each point of a <see cref="HistoryReading"/>. Which lists are set depends on
+/// the family's type; each set list has one entry per point, NaN where the value is unknown.
+/// </summary>
+public sealed class SeriesHistory
+{
+    internal SeriesHistory(string[] labelValues)
+    {
+        LabelValues = labelValues;
+    }
+
+    /// <summary>The label values, in the order of <see cref="FamilyHistory.LabelNames"/>.</summary>
+    public IReadOnlyList<string> LabelValues { get; }
+
+    /// <summary>
+    /// Counters, histograms and summaries: the increase per second between the previous point and this one (for
+    /// histograms and summaries, observations per second). A drop of the cumulative value is a restart, as PromQL's
+    /// <c>rate</c> takes it: the increase is then the new value. A series created after the previous point counts from
+    /// zero; callback counters, whose totals predate them, have no rate at their first point. Null for gauges.
+    /// </summary>
+    public IReadOnlyList<double>? Rates { get; internal init; }
+
+    /// <summary>Counters, histograms and summaries: the sum of the known increases over the reading's points; NaN for gauges.</summary>
+    public double Increase { get; internal init; } = double.NaN;
+
+    /// <summary>Gauges: the value at each point (the sum of the values, for summed series); null for other types.</summary>
+    public IReadOnlyList<double>? Values { get; internal init; }
+
+    /// <summary>
+    /// Histograms: the median of the observations made between the previous point and this one, estimated from the
+    /// bucket increases exactly as <see cref="HistogramSnapshot.Quantile"/> does; NaN without observations. Null otherwise.
+    /// </summary>
+    public IReadOnlyList<double>? P50 { get; internal init; }
+
+    /// <summary>Histograms: the 95th percentile of the observations between the previous point and this one; see <see cref="P50"/>.</summary>
+    public IReadOnlyList<double>? P95 { get; internal init; }
+
+    /// <summary>Histograms: the 99th percentile of the observations between the previous point and this one; see <see cref="P50"/>.</summary>
+    public IReadOnlyList<double>? P99 { get; internal init; }
+
+    /// <summary>
+    /// Histograms and summaries: the mean of the observations between the previous point and this one (the increase of
+    /// the sum over the increase of the count); NaN without observations. Null for counters and gauges.
+    /// </summary>
+    public IReadOnlyList<double>? Averages { get; internal init; }
+}
