@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+
+namespace Metrics.Bridge;
+
+/// <summary>
+/// An instrument bridged into a family of <typeparamref name="TSeries"/>. The family is registered at the first
+/// measurement, whose tag keys become its labels; after that, resolving a measurement's series takes no lock.
+/// </summary>
+internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterBridge bridge) : BridgedInstrument(instrument, bridge)
+    where TSeries : MetricSeries
+{
+    private const int Unbound = 0;
+    private const int Collided = 1;
+    private const int Completed = 2;
+
+    private readonly object _bindLock = new();
+    private Binding? _binding;
+    private int _status;
+
+    /// <summary>The Prometheus type the instrument becomes, which decides its name's suffixes.</summary>
+    protected abstract MetricType Type { get; }
+
+    public override void Complete()
+    {
+        lock (_bindLock)
+        {
+            Volatile.Write(ref _status, Completed);
+            if (_binding is { } binding)
+            {
+                Volatile.Write(ref _binding, null);
+                Bridge.Registry.RemoveFamily(binding.Family);
+            }
+        }
+    }
+
+    /// <summary>Registers the family; the bridge has checked that the name is free.</summary>
+    protected abstract MetricFamily<TSeries> Register(string name, string help, string[] labelNames, FamilyOptions options);
+
+    /// <summary>The series for <paramref name="tags"/>, or null when the measurement is dropped (and counted, if it must be).</summary>
+    // Hot path: one volatile read and the family's lock-free lookup; must never allocate (up to eight labels), lock or throw
+    // once the family exists.
+    protected TSeries? Resolve(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var binding = Volatile.Read(ref _binding) ?? Bind(tags);
+        return binding?.Layout.Find(binding.Family, tags, Bridge.Drops.UnknownTag);
+    }
+
+    private Binding? Bind(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        switch (Volatile.Read(ref _status))
+        {
+            case Collided:
+                Bridge.Drops.NameCollision.Inc();
+                return null;
+            case Completed:
+                return null;
+        }
+
+        lock (_bindLock)
+        {
+            if (_binding is { } existing)
+            {
+                return existing;
+            }
+
+            if (_status != Unbound)
+            {
+                return _status == Collided ? CountCollision() : null;
+            }
+
+            var layout = TagLayout.Create(tags, Type);
+            var (name, unit) = InstrumentNaming.Convert(Instrument.Name, Instrument.Unit, Type);
+            var family = Bridge.TryRegister(name, unit, (familyName, options) =>
+                Register(familyName, Instrument.Description ?? "", layout.LabelNames, options));
+            if (family is null)
+            {
+                Volatile.Write(ref _status, Collided);
+                return CountCollision();
+            }
+
+            var binding = new Binding(family, layout);
+            Volatile.Write(ref _binding, binding);
+            return binding;
+        }
+    }
+
+    private Binding? CountCollision()
+    {
+        Bridge.Drops.NameCollision.Inc();
+        return null;
+    }
+
+    private sealed record Binding(MetricFamily<TSeries> Family, TagLayout Layout);
+}
