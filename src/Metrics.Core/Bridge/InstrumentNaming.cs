@@ -8,6 +8,10 @@ namespace Metrics.Bridge;
 /// <c>_</c> fold into one; the unit becomes a suffix unless the name already ends with it (<c>s</c> → <c>seconds</c>,
 /// <c>By</c> → <c>bytes</c>, <c>By/s</c> → <c>bytes_per_second</c>); annotations in braces, such as <c>{request}</c>,
 /// are dropped; the unit <c>1</c> becomes <c>ratio</c> on gauges and nothing elsewhere; counters end in <c>_total</c>.
+/// One rule of our own: a gauge whose name would end in <c>_count</c>, <c>_sum</c>, <c>_bucket</c> or <c>_total</c>,
+/// such as the runtime's <c>dotnet.assembly.count</c>, gets <c>_current</c> appended, because those suffixes belong to
+/// histogram, summary and counter samples: promtool rejects them on gauges, and a histogram or counter of the shorter
+/// name would clash with them.
 /// </summary>
 internal static class InstrumentNaming
 {
@@ -70,6 +74,11 @@ internal static class InstrumentNaming
         }
 
         var familyUnit = suffix.Length > 0 && name.EndsWith("_" + suffix, StringComparison.Ordinal) ? suffix : "";
+        if (type == MetricType.Gauge && HasSampleSuffix(name))
+        {
+            return (name + "_current", "");
+        }
+
         return (type == MetricType.Counter ? name + "_total" : name, familyUnit);
     }
 
@@ -97,6 +106,10 @@ internal static class InstrumentNaming
         var of = Word(plain[..slash], Units);
         return per.Length == 0 ? of : of.Length == 0 ? "per_" + per : of + "_per_" + per;
     }
+
+    private static bool HasSampleSuffix(string name) =>
+        name.EndsWith("_count", StringComparison.Ordinal) || name.EndsWith("_sum", StringComparison.Ordinal)
+        || name.EndsWith("_bucket", StringComparison.Ordinal) || name.EndsWith("_total", StringComparison.Ordinal);
 
     private static string Word(string unit, Dictionary<string, string> table)
     {

@@ -20,6 +20,11 @@ public class InstrumentNamingTests
     [TestCase("payload", "KiBy", MetricType.Histogram, "payload_kibibytes", "kibibytes")]
     [TestCase("fan.speed", "rpm", MetricType.Gauge, "fan_speed_rpm", "rpm")]
     [TestCase("odd..name--x", null, MetricType.Gauge, "odd_name_x", "")]
+    [TestCase("dotnet.assembly.count", "{assembly}", MetricType.Gauge, "dotnet_assembly_count_current", "")]
+    [TestCase("pool.sum", "By", MetricType.Gauge, "pool_sum_bytes", "bytes")]
+    [TestCase("cache.bucket", null, MetricType.Gauge, "cache_bucket_current", "")]
+    [TestCase("dotnet.thread_pool.thread.count", "{thread}", MetricType.Counter, "dotnet_thread_pool_thread_count_total", "")]
+    [TestCase("queue.total", null, MetricType.Gauge, "queue_total_current", "")]
     [TestCase("9.lives", "", MetricType.Gauge, "_9_lives", "")]
     public void Names_follow_the_opentelemetry_prometheus_conversion(string instrument, string? unit, MetricType type, string name, string familyUnit)
     {

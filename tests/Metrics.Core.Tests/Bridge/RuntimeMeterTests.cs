@@ -16,13 +16,13 @@ public class RuntimeMeterTests
         names.ShouldContain("dotnet_gc_collections_total");
         names.ShouldContain("dotnet_process_cpu_time_seconds_total");
         names.ShouldContain("dotnet_process_memory_working_set_bytes");
-        names.ShouldContain("dotnet_process_cpu_count");
-        names.ShouldContain("dotnet_assembly_count");
+        names.ShouldContain("dotnet_process_cpu_count_current");
+        names.ShouldContain("dotnet_assembly_count_current");
         Value(snapshot, "dotnet_gc_collections_total", "gen0").ShouldBeGreaterThanOrEqualTo(1);
         Value(snapshot, "dotnet_process_cpu_time_seconds_total", "user").ShouldBeGreaterThan(0);
         Value(snapshot, "dotnet_process_memory_working_set_bytes").ShouldBeGreaterThan(1_000_000);
-        Value(snapshot, "dotnet_assembly_count").ShouldBeGreaterThan(10);
-        Value(snapshot, "dotnet_process_cpu_count").ShouldBe(Environment.ProcessorCount);
+        Value(snapshot, "dotnet_assembly_count_current").ShouldBeGreaterThan(10);
+        Value(snapshot, "dotnet_process_cpu_count_current").ShouldBe(Environment.ProcessorCount);
         snapshot.Families.Single(family => family.Name == "dotnet_gc_collections_total").Type.ShouldBe(MetricType.Counter);
         snapshot.Families.Single(family => family.Name == "dotnet_process_memory_working_set_bytes").Type.ShouldBe(MetricType.Gauge);
     }
