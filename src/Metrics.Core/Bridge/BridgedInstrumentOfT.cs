@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics.Metrics;
 
 namespace Metrics.Bridge;
@@ -14,7 +15,7 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
     private const int Completed = 2;
 
     private readonly object _bindLock = new();
-    private Binding? _binding;
+    private TagSeriesCache<TSeries>? _binding;
     private int _status;
 
     /// <summary>The Prometheus type the instrument becomes, which decides its name's suffixes.</summary>
@@ -39,13 +40,14 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
     /// <summary>The series for <paramref name="tags"/>, or null when the measurement is dropped (and counted, if it must be).</summary>
     // Hot path: one volatile read and the family's lock-free lookup; must never allocate (up to eight labels), lock or throw
     // once the family exists.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected TSeries? Resolve(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var binding = Volatile.Read(ref _binding) ?? Bind(tags);
-        return binding?.Layout.Find(binding.Family, tags, Bridge.Drops.UnknownTag);
+        return binding?.Find(tags);
     }
 
-    private Binding? Bind(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private TagSeriesCache<TSeries>? Bind(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         switch (Volatile.Read(ref _status))
         {
@@ -78,17 +80,15 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
                 return CountCollision();
             }
 
-            var binding = new Binding(family, layout);
+            var binding = new TagSeriesCache<TSeries>(family, layout, Bridge.Drops.UnknownTag);
             Volatile.Write(ref _binding, binding);
             return binding;
         }
     }
 
-    private Binding? CountCollision()
+    private TagSeriesCache<TSeries>? CountCollision()
     {
         Bridge.Drops.NameCollision.Inc();
         return null;
     }
-
-    private sealed record Binding(MetricFamily<TSeries> Family, TagLayout Layout);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Metrics.Bridge;
 
@@ -35,18 +36,19 @@ internal sealed class MeterBridge : IDisposable
         }
 
         Drops = new BridgeDrops(registry);
+        // The state of every enabled instrument is the BridgedInstrument this bridge gave it, so the callbacks skip the cast check.
         _listener = new MeterListener
         {
             InstrumentPublished = OnInstrumentPublished,
-            MeasurementsCompleted = static (_, state) => ((BridgedInstrument)state!).Complete(),
+            MeasurementsCompleted = static (_, state) => Unsafe.As<BridgedInstrument>(state!).Complete(),
         };
-        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((BridgedInstrument)state!).Record((double)value, tags));
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => Unsafe.As<BridgedInstrument>(state!).Record((double)value, tags));
         _observation = registry.AddBeforeCollectCallback(_listener.RecordObservableInstruments);
         _listener.Start();
     }

@@ -55,33 +55,29 @@ internal sealed class TagLayout
     }
 
     /// <summary>
-    /// The series of <paramref name="family"/> for <paramref name="tags"/>; counts the measurement in
-    /// <paramref name="unknownTag"/> when it carries a tag the layout lacks.
+    /// The series of <paramref name="family"/> for <paramref name="tags"/>; <paramref name="hasUnknownTag"/> says
+    /// whether a tag was left off because the layout lacks its key.
     /// </summary>
-    // Hot path: no lock; no allocation for up to TagValueBuffer.Length labels once the series exists; must never throw.
-    public TSeries Find<TSeries>(MetricFamily<TSeries> family, ReadOnlySpan<KeyValuePair<string, object?>> tags, Counter unknownTag)
+    // Hot path behind TagSeriesCache: no lock; no allocation for up to TagValueBuffer.Length labels once the series
+    // exists; must never throw.
+    public TSeries Find<TSeries>(MetricFamily<TSeries> family, ReadOnlySpan<KeyValuePair<string, object?>> tags, out bool hasUnknownTag)
         where TSeries : MetricSeries
     {
         var buffer = default(TagValueBuffer);
         var count = LabelNames.Length;
         var values = count <= TagValueBuffer.Length ? ((Span<string>)buffer)[..count] : new string[count];
         values.Fill("");
-        var unknown = false;
+        hasUnknownTag = false;
         for (var i = 0; i < tags.Length; i++)
         {
             var slot = SlotOf(tags[i].Key, i);
             if (slot < 0)
             {
-                unknown = true;
+                hasUnknownTag = true;
                 continue;
             }
 
             values[slot] = TagValueText.Format(tags[i].Value);
-        }
-
-        if (unknown)
-        {
-            unknownTag.Inc();
         }
 
         return family.WithLabels(values);

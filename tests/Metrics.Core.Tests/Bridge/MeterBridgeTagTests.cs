@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Metrics.Bridge;
 
 namespace Metrics.Tests.Bridge;
 
@@ -28,15 +29,17 @@ public class MeterBridgeTagTests
         var counter = bridged.Meter.CreateCounter<long>("test.calls");
         counter.Add(1, new KeyValuePair<string, object?>("a", "x"));
         counter.Add(2, new("a", "x"), new("extra", "e"));
+        // Seen before, so resolved from the instrument's cache: still counted.
+        counter.Add(2, new("a", "x"), new("extra", "e"));
         counter.Add(3, new("extra", "e"), new("more", "m"));
 
         bridged.RenderBridged().ShouldBe("""
             # TYPE test_calls_total counter
-            test_calls_total{a="x"} 3
+            test_calls_total{a="x"} 5
             test_calls_total{a=""} 3
 
             """);
-        bridged.Dropped("unknown_tag").ShouldBe(2);
+        bridged.Dropped("unknown_tag").ShouldBe(3);
     }
 
     [Test]
@@ -122,7 +125,7 @@ public class MeterBridgeTagTests
     }
 
     [Test]
-    public void Recording_with_two_string_tags_allocates_nothing_once_the_series_exists()
+    public void Recording_with_two_tags_allocates_nothing_once_the_series_and_the_tag_order_have_been_seen()
     {
         using var bridged = new BridgedTestMeter();
         var counter = bridged.Meter.CreateCounter<long>("test.calls");
@@ -131,14 +134,45 @@ public class MeterBridgeTagTests
         for (var i = 0; i < 1000; i++)
         {
             counter.Add(1, method, status);
+            counter.Add(1, status, method);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
+            counter.Add(1, method, status);
             counter.Add(1, status, method);
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
+    [Test]
+    public void Equal_tag_values_in_fresh_instances_reach_the_same_series()
+    {
+        using var bridged = new BridgedTestMeter();
+        var counter = bridged.Meter.CreateCounter<long>("test.calls");
+        for (var i = 0; i < 3; i++)
+        {
+            // A new string and a new box each time, equal by content.
+            counter.Add(1, new("model", new string(['g', 'p', 't'])), new("status", (object)200));
+        }
+
+        bridged.RenderBridged().ShouldBe("# TYPE test_calls_total counter\ntest_calls_total{model=\"gpt\",status=\"200\"} 3\n");
+    }
+
+    [Test]
+    public void Tag_sets_past_the_cache_limit_still_reach_their_own_series()
+    {
+        using var bridged = new BridgedTestMeter();
+        var counter = bridged.Meter.CreateCounter<long>("test.calls");
+        var models = Enumerable.Range(0, TagSeriesCache<Counter>.EntryLimit + 500).Select(i => "model-" + i).ToArray();
+        foreach (var model in models.Concat(models))
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("model", model));
+        }
+
+        var family = bridged.Registry.Families.OfType<MetricFamily<Counter>>().Single(family => family.Name == "test_calls_total");
+        models.Select(model => family.WithLabels(model).Value).ShouldAllBe(value => value == 2);
     }
 }
