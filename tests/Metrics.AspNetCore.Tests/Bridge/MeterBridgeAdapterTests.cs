@@ -138,6 +138,25 @@ public class MeterBridgeAdapterTests
         registry.Families.Select(family => family.Name).ShouldBe(["metrics_bridge_dropped_total"]);
     }
 
+    [Test]
+    public async Task With_the_default_collectors_on_the_runtime_meter_duplicates_are_dropped_as_name_collisions()
+    {
+        await using var app = await TestApplications.StartAsync(
+            static app => app.MapPrometheusMetrics(),
+            static options =>
+            {
+                options.EnableDefaultCollectors = true;
+                options.EnableMeterBridge = true;
+            });
+
+        var snapshot = app.Registry().Collect();
+
+        snapshot.Find("dotnet_gc_collections_total").ShouldNotBeNull().LabelNames.ShouldBe(["generation"]);
+        snapshot.Find("dotnet_process_cpu_time_seconds_total").ShouldNotBeNull().LabelNames.ShouldBe(["cpu_mode"]);
+        // Each scrape observes dotnet.gc.collections for three generations; exceptions elsewhere in the process may add more.
+        snapshot.Find("metrics_bridge_dropped_total").ShouldNotBeNull().Find("name_collision").ShouldNotBeNull().Value.ShouldBeGreaterThanOrEqualTo(3);
+    }
+
     private static string? CountLine(MetricRegistry registry)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
