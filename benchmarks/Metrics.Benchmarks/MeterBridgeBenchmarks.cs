@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Metrics;
 using Otel = System.Diagnostics.Metrics;
 using Prom = Prometheus;
 
@@ -9,8 +6,8 @@ namespace Metrics.Benchmarks;
 
 /// <summary>
 /// Row 10: one <c>Counter&lt;long&gt;.Add</c> with two tags, exported through a System.Diagnostics.Metrics listener:
-/// our bridge, prometheus-net's MeterAdapter and the OpenTelemetry SDK. Each side has a meter of its own and listens to
-/// that meter only, so no call pays for another side's listener.
+/// our bridge, prometheus-net's MeterAdapter and the OpenTelemetry SDK (the <see cref="Competitors"/> meter and its
+/// provider). Each side has a meter of its own and listens to that meter only, so no call pays for another side's listener.
 /// </summary>
 [MemoryDiagnoser]
 public class MeterBridgeBenchmarks
@@ -18,12 +15,11 @@ public class MeterBridgeBenchmarks
     private static readonly KeyValuePair<string, object?> Method = new("http.request.method", "GET");
     private static readonly KeyValuePair<string, object?> Status = new("http.response.status_code", "200");
 
+    private Competitors _competitors = null!;
     private Otel.Meter _oursMeter = null!;
     private Otel.Meter _prometheusNetMeter = null!;
-    private Otel.Meter _openTelemetryMeter = null!;
     private IDisposable _oursBridge = null!;
     private IDisposable _prometheusNetAdapter = null!;
-    private MeterProvider _openTelemetryProvider = null!;
     private Otel.Counter<long> _ours = null!;
     private Otel.Counter<long> _prometheusNet = null!;
     private Otel.Counter<long> _openTelemetry = null!;
@@ -31,25 +27,21 @@ public class MeterBridgeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _competitors = new Competitors();
         _oursMeter = new Otel.Meter("Metrics.Benchmarks.Bridge.Ours");
         _prometheusNetMeter = new Otel.Meter("Metrics.Benchmarks.Bridge.PrometheusNet");
-        _openTelemetryMeter = new Otel.Meter("Metrics.Benchmarks.Bridge.OpenTelemetry");
 
         _oursBridge = new MetricRegistry().AddMeterBridge(new MeterBridgeOptions { Meters = [_oursMeter.Name] });
         var prometheusNetMeter = _prometheusNetMeter;
         _prometheusNetAdapter = Prom.MeterAdapter.StartListening(new Prom.MeterAdapterOptions
         {
-            Registry = Prom.Metrics.NewCustomRegistry(),
+            Registry = _competitors.PrometheusRegistry,
             InstrumentFilterPredicate = instrument => instrument.Meter == prometheusNetMeter,
         });
-        _openTelemetryProvider = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(_openTelemetryMeter.Name)
-            .AddReader(new BaseExportingMetricReader(new InMemoryExporter<Metric>(new List<Metric>())))
-            .Build()!;
 
         _ours = _oursMeter.CreateCounter<long>("http.requests");
         _prometheusNet = _prometheusNetMeter.CreateCounter<long>("http.requests");
-        _openTelemetry = _openTelemetryMeter.CreateCounter<long>("http.requests");
+        _openTelemetry = _competitors.Meter.CreateCounter<long>("http.requests");
         Ours();
         PrometheusNet();
         OpenTelemetry();
@@ -60,10 +52,9 @@ public class MeterBridgeBenchmarks
     {
         _oursBridge.Dispose();
         _prometheusNetAdapter.Dispose();
-        _openTelemetryProvider.Dispose();
         _oursMeter.Dispose();
         _prometheusNetMeter.Dispose();
-        _openTelemetryMeter.Dispose();
+        _competitors.Dispose();
     }
 
     [Benchmark]

@@ -124,12 +124,12 @@ internal sealed class MeterBridge : IDisposable
         var definition = type.GetGenericTypeDefinition();
         if (definition == typeof(Counter<>))
         {
-            return IsInteger(instrument) ? new BridgedCounter(instrument, this) : new BridgedDoubleCounter(instrument, this);
+            return IsInteger(instrument) ? new BridgedCounter(instrument, this) : new BridgedDoubleCounter(instrument, this, reportsTotals: false);
         }
 
         if (definition == typeof(ObservableCounter<>))
         {
-            return new BridgedObservableCounter(instrument, this);
+            return new BridgedDoubleCounter(instrument, this, reportsTotals: true);
         }
 
         if (definition == typeof(UpDownCounter<>))
