@@ -1,11 +1,12 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Metrics.Bridge;
 
 /// <summary>
 /// An instrument bridged into a family of <typeparamref name="TSeries"/>. The family is registered at the first
-/// measurement, whose tag keys become its labels; after that, resolving a measurement's series takes no lock.
+/// measurement, whose tag keys become its labels; after that, a measurement's series comes from the instrument's
+/// <see cref="TagSeriesCache{TSeries}"/> without a lock.
 /// </summary>
 internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterBridge bridge) : BridgedInstrument(instrument, bridge)
     where TSeries : MetricSeries
@@ -15,7 +16,7 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
     private const int Completed = 2;
 
     private readonly object _bindLock = new();
-    private TagSeriesCache<TSeries>? _binding;
+    private TagSeriesCache<TSeries>? _cache;
     private int _status;
 
     /// <summary>The Prometheus type the instrument becomes, which decides its name's suffixes.</summary>
@@ -26,10 +27,10 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
         lock (_bindLock)
         {
             Volatile.Write(ref _status, Completed);
-            if (_binding is { } binding)
+            if (_cache is { } cache)
             {
-                Volatile.Write(ref _binding, null);
-                Bridge.Registry.RemoveFamily(binding.Family);
+                Volatile.Write(ref _cache, null);
+                Bridge.Registry.RemoveFamily(cache.Family);
             }
         }
     }
@@ -38,13 +39,13 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
     protected abstract MetricFamily<TSeries> Register(string name, string help, string[] labelNames, FamilyOptions options);
 
     /// <summary>The series for <paramref name="tags"/>, or null when the measurement is dropped (and counted, if it must be).</summary>
-    // Hot path: one volatile read and the family's lock-free lookup; must never allocate (up to eight labels), lock or throw
-    // once the family exists.
+    // Hot path: one volatile read and a cache hit once the family exists and the tags have been seen; must never
+    // allocate, lock or throw.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected TSeries? Resolve(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var binding = Volatile.Read(ref _binding) ?? Bind(tags);
-        return binding?.Find(tags);
+        var cache = Volatile.Read(ref _cache) ?? Bind(tags);
+        return cache?.Find(tags);
     }
 
     private TagSeriesCache<TSeries>? Bind(ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -52,15 +53,14 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
         switch (Volatile.Read(ref _status))
         {
             case Collided:
-                Bridge.Drops.NameCollision.Inc();
-                return null;
+                return CountCollision();
             case Completed:
                 return null;
         }
 
         lock (_bindLock)
         {
-            if (_binding is { } existing)
+            if (_cache is { } existing)
             {
                 return existing;
             }
@@ -80,9 +80,9 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
                 return CountCollision();
             }
 
-            var binding = new TagSeriesCache<TSeries>(family, layout, Bridge.Drops.UnknownTag);
-            Volatile.Write(ref _binding, binding);
-            return binding;
+            var cache = new TagSeriesCache<TSeries>(family, layout, Bridge.Drops.UnknownTag);
+            Volatile.Write(ref _cache, cache);
+            return cache;
         }
     }
 

@@ -157,6 +157,21 @@ public class MeterBridgeAdapterTests
         snapshot.Find("metrics_bridge_dropped_total").ShouldNotBeNull().Find("name_collision").ShouldNotBeNull().Value.ShouldBeGreaterThanOrEqualTo(3);
     }
 
+    [Test]
+    public async Task An_invalid_meter_entry_stops_the_application_at_startup_naming_the_setting()
+    {
+        var exception = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApplications.StartAsync(
+            static app => app.MapPrometheusMetrics(),
+            static options =>
+            {
+                options.EnableMeterBridge = true;
+                options.MeterBridgeMeters = ["System.*.Http"];
+            }));
+
+        exception.Message.ShouldBe(
+            "PrometheusMetricsOptions.MeterBridgeMeters entry 'System.*.Http' is invalid: it must be a meter name, or a prefix ending in '*' such as 'System.Net.*'.");
+    }
+
     private static string? CountLine(MetricRegistry registry)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
