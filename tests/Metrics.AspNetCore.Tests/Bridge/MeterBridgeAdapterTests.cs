@@ -39,6 +39,9 @@ public class MeterBridgeAdapterTests
         scrape.ShouldContain("# TYPE http_server_request_duration_seconds histogram\n");
         scrape.ShouldContain(RequestCountOfRoute + " 3\n");
         scrape.ShouldContain("metrics_bridge_dropped_total{reason=\"unknown_tag\"} 0\n");
+        // The buckets are ASP.NET Core's own advice for the instrument.
+        app.Registry().Collect().Find("http_server_request_duration_seconds").ShouldNotBeNull().Series[0].Histogram.ShouldNotBeNull()
+            .UpperBounds.ShouldBe([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, double.PositiveInfinity]);
     }
 
     [Test]
