@@ -36,6 +36,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
         services.TryAddSingleton(static provider => new HttpConnectionMetrics(
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefaultCollectorsActivation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, MeterBridgeActivation>());
         return services;
     }
 
@@ -43,7 +44,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// Registers the adapter as <see cref="AddPrometheusMetrics(IServiceCollection, Action{PrometheusMetricsOptions}?)"/>
     /// does, with options bound from <paramref name="configuration"/>, for example
     /// <c>builder.Configuration.GetSection("PrometheusMetrics")</c>. Keys are the option names: <c>Prefix</c>,
-    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c>, <c>EnableDefaultCollectors</c> and <c>EnableExemplars</c>.
+    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c>, <c>EnableDefaultCollectors</c>, <c>EnableExemplars</c>, <c>EnableMeterBridge</c> and <c>MeterBridgeMeters</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section to bind.</param>

@@ -68,6 +68,24 @@ public sealed class PrometheusMetricsOptions
     public bool EnableDefaultCollectors { get; set; } = true;
 
     /// <summary>
+    /// Whether the registry also exposes the <see cref="System.Diagnostics.Metrics"/> instruments of the meters in
+    /// <see cref="MeterBridgeMeters"/>, through <see cref="MeterBridgeRegistryExtensions.AddMeterBridge"/>: ASP.NET Core's
+    /// own <c>http_server_request_duration_seconds</c>, Kestrel's <c>kestrel_active_connections</c>, HttpClient's and the
+    /// runtime's metrics. Meters that the application's <c>IMeterFactory</c> did not create, but another one did, are left
+    /// out. The bridge starts with the host and stops with it. Off by default.
+    /// </summary>
+    public bool EnableMeterBridge { get; set; }
+
+    /// <summary>
+    /// The meters <see cref="EnableMeterBridge"/> bridges: exact names, or prefixes ending in <c>*</c>, ignoring case.
+    /// Null, the default, means <see cref="MeterBridgeOptions.DefaultMeters"/>.
+    /// </summary>
+    /// <remarks>Null rather than pre-filled so that binding a list from configuration replaces the defaults instead of appending to them.</remarks>
+#pragma warning disable CA2227 // Settable so configuration binding and object initializers can replace the whole selection.
+    public IList<string>? MeterBridgeMeters { get; set; }
+#pragma warning restore CA2227
+
+    /// <summary>
     /// Whether <c>http_requests_total</c> and the buckets of <c>http_request_duration_seconds</c> carry OpenMetrics
     /// exemplars (<c>trace_id</c>, <c>span_id</c>) from the request's sampled <see cref="System.Diagnostics.Activity"/>.
     /// Exemplars appear only in OpenMetrics scrapes. Off by default.

@@ -31,6 +31,15 @@ internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<Prome
             }
         }
 
+        foreach (var meter in options.MeterBridgeMeters ?? [])
+        {
+            if (string.IsNullOrEmpty(meter) || meter.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != meter.Length - 1)
+            {
+                (failures ??= []).Add(
+                    $"PrometheusMetricsOptions.MeterBridgeMeters entry '{meter}' is invalid: it must be a meter name, or a prefix ending in '*' such as 'System.Net.*'.");
+            }
+        }
+
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

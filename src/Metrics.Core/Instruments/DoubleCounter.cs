@@ -62,6 +62,17 @@ public sealed class DoubleCounter : MetricSeries
         }
     }
 
+    /// <summary>
+    /// Sets the total to <paramref name="total"/>, a finite, non-negative total kept elsewhere, such as the value an
+    /// observable counter reports; a total lower than the last is a counter reset to Prometheus.
+    /// </summary>
+    // Hot path: one store; must never allocate, lock or block.
+    internal void SetTotal(double total)
+    {
+        AtomicDouble.Write(ref _bits, total);
+        MarkUpdated();
+    }
+
     [DoesNotReturn]
     private static void ThrowInvalid(double increment) =>
         throw new ArgumentOutOfRangeException(nameof(increment), increment, "A counter increment must be finite and not negative.");

@@ -247,6 +247,44 @@ public sealed class MetricRegistry
         _seriesOverflow.WithLabels(familyName).Inc();
     }
 
+    /// <summary>Whether a family named <paramref name="name"/> is registered.</summary>
+    internal bool ContainsFamily(string name)
+    {
+        lock (_registrationLock)
+        {
+            return _families.ContainsKey(name);
+        }
+    }
+
+    /// <summary>
+    /// Unregisters <paramref name="family"/>, so that scrapes leave it out and its name and sample names are free
+    /// again; nothing happens when another family holds the name by now. Handles kept by call sites go on working
+    /// into the detached family, which no scrape reads.
+    /// </summary>
+    internal void RemoveFamily(MetricFamily family)
+    {
+        lock (_registrationLock)
+        {
+            if (!_families.TryGetValue(family.Name, out var registered) || !ReferenceEquals(registered, family))
+            {
+                return;
+            }
+
+            _families.Remove(family.Name);
+            foreach (var sampleName in family.Shape.SampleNames)
+            {
+                _sampleNameOwners.Remove(sampleName);
+            }
+
+            if (Array.IndexOf(_expiringFamilies, family) is var index and >= 0)
+            {
+                _expiringFamilies = [.. _expiringFamilies[..index], .. _expiringFamilies[(index + 1)..]];
+            }
+
+            Volatile.Write(ref _sortedFamilies, Array.FindAll(_sortedFamilies, other => !ReferenceEquals(other, family)));
+        }
+    }
+
     // The caller's name is checked before _total is appended: otherwise "" would pass as "_total", and errors
     // would quote a name the caller never wrote.
     private static string CounterName(string name)

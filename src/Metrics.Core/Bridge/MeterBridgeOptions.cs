@@ -1,0 +1,59 @@
+using System.Collections.ObjectModel;
+
+namespace Metrics;
+
+/// <summary>
+/// Settings of the bridge that exposes <see cref="System.Diagnostics.Metrics"/> instruments through a
+/// <see cref="MetricRegistry"/>; see <see cref="MeterBridgeRegistryExtensions.AddMeterBridge"/>. The bridge copies them
+/// when it starts, so later changes do not affect a running bridge.
+/// </summary>
+public sealed class MeterBridgeOptions
+{
+    /// <summary>
+    /// The meters bridged by default: ASP.NET Core's <c>Microsoft.AspNetCore.Hosting</c> and
+    /// <c>Microsoft.AspNetCore.Server.Kestrel</c>, <c>System.Net.Http</c> and the runtime's <c>System.Runtime</c>.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultMeters { get; } = new ReadOnlyCollection<string>(
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"]);
+
+    /// <summary>
+    /// The OpenTelemetry SDK's default histogram bounds, used for histograms in units other than seconds that carry
+    /// no advice when <see cref="HistogramBuckets"/> is null: 0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500,
+    /// 5000, 7500 and 10000.
+    /// </summary>
+    public static IReadOnlyList<double> DefaultHistogramBuckets { get; } = new ReadOnlyCollection<double>(
+        [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]);
+
+    /// <summary>
+    /// The meters to bridge, by name, ignoring case. An entry is an exact meter name, or a prefix followed by
+    /// <c>*</c>: <c>System.Net.*</c> takes <c>System.Net.Http</c> and <c>System.Net.NameResolution</c> (but not a meter
+    /// named exactly <c>System.Net</c>), and <c>*</c> alone takes every meter. <c>*</c> is allowed only at the end.
+    /// Starts as <see cref="DefaultMeters"/>.
+    /// </summary>
+#pragma warning disable CA2227 // Settable so that a whole selection can replace the defaults.
+    public IList<string> Meters { get; set; } = [.. DefaultMeters];
+#pragma warning restore CA2227
+
+    /// <summary>
+    /// Finite, strictly increasing bucket bounds for bridged histograms whose instrument gives no bucket advice
+    /// (<c>InstrumentAdvice</c>, .NET 9 and later). Null, the default, takes <see cref="Metrics.HistogramBuckets.Default"/>
+    /// (0.005 to 10) for histograms in seconds and <see cref="DefaultHistogramBuckets"/> for every other unit.
+    /// </summary>
+    public IReadOnlyList<double>? HistogramBuckets { get; set; }
+
+    /// <summary>
+    /// Settings of every bridged family: its cardinality limit and series expiry apply as they do to any family.
+    /// The unit is the bridge's to set, from the instrument's unit, so a unit given here is ignored. Null takes the
+    /// registry's defaults.
+    /// </summary>
+    public FamilyOptions? FamilyOptions { get; set; }
+
+    /// <summary>
+    /// When set, meters that an <c>IMeterFactory</c> created are bridged only if this is their
+    /// <see cref="System.Diagnostics.Metrics.Meter.Scope"/>, that is, only the application's own factory; meters
+    /// without a scope, such as <c>System.Runtime</c>, are bridged either way. Null, the default, bridges matching meters
+    /// whatever their scope. Several applications in one process, as in tests, each have their own factory and so
+    /// their own <c>Microsoft.AspNetCore.Hosting</c> meter.
+    /// </summary>
+    public object? MeterScope { get; set; }
+}

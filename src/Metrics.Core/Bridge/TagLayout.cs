@@ -1,0 +1,112 @@
+namespace Metrics.Bridge;
+
+/// <summary>
+/// Maps the tags of a measurement onto a bridged family's labels. The label names are the tag keys of the
+/// instrument's first measurement, sanitized and sorted; a measurement may carry its tags in any order, lack some
+/// (their labels are empty) or carry others (they are left off and counted).
+/// </summary>
+internal sealed class TagLayout
+{
+    // Parallel arrays: every tag key of the first measurement and the label each one fills. Two keys that sanitize to
+    // the same label name fill the same label; the later tag in a measurement wins.
+    private readonly string[] _keys;
+    private readonly int[] _slots;
+
+    private TagLayout(string[] keys, int[] slots, string[] labelNames)
+    {
+        _keys = keys;
+        _slots = slots;
+        LabelNames = labelNames;
+    }
+
+    public string[] LabelNames { get; }
+
+    /// <summary>
+    /// The layout of the tag keys in <paramref name="tags"/>. In histograms, a tag that sanitizes to the reserved
+    /// <c>le</c> becomes the label <c>tag_le</c>.
+    /// </summary>
+    public static TagLayout Create(ReadOnlySpan<KeyValuePair<string, object?>> tags, MetricType type)
+    {
+        var keys = new List<string>(tags.Length);
+        var labels = new List<string>(tags.Length);
+        foreach (var tag in tags)
+        {
+            if (tag.Key is null || keys.Contains(tag.Key))
+            {
+                continue;
+            }
+
+            keys.Add(tag.Key);
+            var label = LabelName(tag.Key, type);
+            if (!labels.Contains(label))
+            {
+                labels.Add(label);
+            }
+        }
+
+        labels.Sort(StringComparer.Ordinal);
+        var slots = new int[keys.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = labels.IndexOf(LabelName(keys[i], type));
+        }
+
+        return new TagLayout([.. keys], slots, [.. labels]);
+    }
+
+    /// <summary>
+    /// The series of <paramref name="family"/> for <paramref name="tags"/>; <paramref name="hasUnknownTag"/> says
+    /// whether a tag was left off because the layout lacks its key.
+    /// </summary>
+    // Hot path behind TagSeriesCache: no lock; no allocation for up to TagValueBuffer.Length labels once the series
+    // exists; must never throw.
+    public TSeries Find<TSeries>(MetricFamily<TSeries> family, ReadOnlySpan<KeyValuePair<string, object?>> tags, out bool hasUnknownTag)
+        where TSeries : MetricSeries
+    {
+        var buffer = default(TagValueBuffer);
+        var count = LabelNames.Length;
+        var values = count <= TagValueBuffer.Length ? ((Span<string>)buffer)[..count] : new string[count];
+        values.Fill("");
+        hasUnknownTag = false;
+        for (var i = 0; i < tags.Length; i++)
+        {
+            var slot = SlotOf(tags[i].Key, i);
+            if (slot < 0)
+            {
+                hasUnknownTag = true;
+                continue;
+            }
+
+            values[slot] = TagValueText.Format(tags[i].Value);
+        }
+
+        return family.WithLabels(values);
+    }
+
+    // Instruments pass their tag keys as the same string instances in the same order call after call, so the key at
+    // the tag's own position is tried first, by reference, before a scan.
+    private int SlotOf(string key, int position)
+    {
+        var keys = _keys;
+        if ((uint)position < (uint)keys.Length && ReferenceEquals(keys[position], key))
+        {
+            return _slots[position];
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (string.Equals(keys[i], key, StringComparison.Ordinal))
+            {
+                return _slots[i];
+            }
+        }
+
+        return -1;
+    }
+
+    private static string LabelName(string key, MetricType type)
+    {
+        var label = MetricNames.Sanitize(key);
+        return type == MetricType.Histogram && label == "le" ? "tag_le" : label;
+    }
+}
