@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Metrics;
 using Metrics.AspNetCore;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,8 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code; it runs after any configuration binding.</param>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The overloads differ in a required parameter, so no call is ambiguous; new settings go into PrometheusMetricsOptions, never into a new parameter.")]
     public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services, Action<PrometheusMetricsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -49,6 +52,8 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section to bind.</param>
     /// <param name="configure">Sets options in code; it runs after the binding, so it wins.</param>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The overloads differ in a required parameter, so no call is ambiguous; new settings go into PrometheusMetricsOptions, never into a new parameter.")]
     public static IServiceCollection AddPrometheusMetrics(this IServiceCollection services, IConfiguration configuration, Action<PrometheusMetricsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

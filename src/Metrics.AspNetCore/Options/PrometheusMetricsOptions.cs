@@ -12,13 +12,13 @@ public sealed class PrometheusMetricsOptions
     /// The <c>route</c> label of a request that matched no endpoint. It is one fixed value, so a scan of random paths
     /// adds at most one series.
     /// </summary>
-    public const string UnmatchedRoute = "unmatched";
+    internal const string UnmatchedRoute = "unmatched";
 
     /// <summary>
     /// The <c>status</c> recorded when the client went away before its request completed: nginx's
     /// "499 Client Closed Request". It wins over the status the handler set, and over 500 for a handler that then threw.
     /// </summary>
-    public const int ClientClosedRequestStatus = 499;
+    internal const int ClientClosedRequestStatus = 499;
 
     /// <summary>
     /// The request duration buckets used when <see cref="RequestDurationBuckets"/> is null, in seconds:

@@ -5,13 +5,13 @@ public enum RouteLabelMode
 {
     /// <summary>
     /// The matched endpoint's route template, such as <c>/v1/models/{id}</c>, always with a leading <c>/</c>;
-    /// <see cref="PrometheusMetricsOptions.UnmatchedRoute"/> when no endpoint matched.
+    /// <c>unmatched</c> when no endpoint matched.
     /// </summary>
     Template,
 
     /// <summary>
     /// The endpoint's name, as given by <c>.WithName("…")</c>, or its route template when it has no name;
-    /// <see cref="PrometheusMetricsOptions.UnmatchedRoute"/> when no endpoint matched.
+    /// <c>unmatched</c> when no endpoint matched.
     /// </summary>
     EndpointName,
 

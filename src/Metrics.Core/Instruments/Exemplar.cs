@@ -19,10 +19,10 @@ public readonly struct Exemplar
     public const int MaxLabelSetLength = 128;
 
     /// <summary>The label name of the trace id: <c>trace_id</c>, as OpenTelemetry and Grafana expect.</summary>
-    public const string TraceIdLabel = "trace_id";
+    internal const string TraceIdLabel = "trace_id";
 
     /// <summary>The label name of the span id: <c>span_id</c>.</summary>
-    public const string SpanIdLabel = "span_id";
+    internal const string SpanIdLabel = "span_id";
 
     private readonly string? _firstName;
     private readonly string? _firstValue;
@@ -91,14 +91,14 @@ public readonly struct Exemplar
     }
 
     /// <summary>How many labels the exemplar has; zero for <c>default</c>.</summary>
-    public int Count => _labels?.Length ?? (_secondName is not null ? 2 : _firstName is not null ? 1 : 0);
+    internal int Count => _labels?.Length ?? (_secondName is not null ? 2 : _firstName is not null ? 1 : 0);
 
     /// <summary>Whether this is the empty exemplar, which measurements treat as no exemplar at all.</summary>
-    public bool IsEmpty => Count == 0;
+    internal bool IsEmpty => Count == 0;
 
     /// <summary>The label at <paramref name="index"/>, in the order given.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
-    public KeyValuePair<string, string> this[int index]
+    internal KeyValuePair<string, string> this[int index]
     {
         get
         {

@@ -13,10 +13,10 @@ namespace Metrics;
 public static class MetricNames
 {
     /// <summary>The rule metric names must follow, quoted in validation errors.</summary>
-    public const string MetricNameRule = "metric names must match [a-zA-Z_:][a-zA-Z0-9_:]* and must not start with '__'";
+    internal const string MetricNameRule = "metric names must match [a-zA-Z_:][a-zA-Z0-9_:]* and must not start with '__'";
 
     /// <summary>The rule label names must follow, quoted in validation errors.</summary>
-    public const string LabelNameRule = "label names must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with '__'";
+    internal const string LabelNameRule = "label names must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with '__'";
 
     // Bounded so that sanitizing attacker-chosen text (model names from requests) cannot grow memory without limit.
     private const int SanitizeCacheLimit = 4096;
