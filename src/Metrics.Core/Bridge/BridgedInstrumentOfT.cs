@@ -5,7 +5,7 @@ namespace Metrics.Bridge;
 
 /// <summary>
 /// An instrument bridged into a family of <typeparamref name="TSeries"/>. The family is registered at the first
-/// measurement, whose tag keys become its labels; after that, a measurement's series comes from the instrument's
+/// measurement, whose tag keys, with those declared for the instrument, become its labels; after that, a measurement's series comes from the instrument's
 /// <see cref="TagSeriesCache{TSeries}"/> without a lock.
 /// </summary>
 internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterBridge bridge) : BridgedInstrument(instrument, bridge)
@@ -70,7 +70,7 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
                 return _status == Collided ? CountCollision() : null;
             }
 
-            var layout = TagLayout.Create(tags, Type);
+            var layout = TagLayout.Create(Bridge.DeclaredTagsOf(Instrument), tags, Type);
             var (name, unit) = InstrumentNaming.Convert(Instrument.Name, Instrument.Unit, Type);
             var family = Bridge.TryRegister(name, unit, (familyName, options) =>
                 Register(familyName, Instrument.Description ?? "", layout.LabelNames, options));

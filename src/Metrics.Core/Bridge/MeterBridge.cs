@@ -14,6 +14,7 @@ internal sealed class MeterBridge : IDisposable
     private readonly MeterSelection _selection;
     private readonly IReadOnlyList<double>? _histogramBuckets;
     private readonly FamilyOptions? _familyOptions;
+    private readonly Dictionary<string, string[]> _instrumentTags;
     private readonly MeterListener _listener;
     private readonly IDisposable _observation;
     private int _disposed;
@@ -24,6 +25,7 @@ internal sealed class MeterBridge : IDisposable
         _selection = new MeterSelection(options.Meters, options.MeterScope, nameof(options));
         _histogramBuckets = options.HistogramBuckets is null ? null : HistogramBuckets.Validate(options.HistogramBuckets, nameof(options));
         _familyOptions = options.FamilyOptions;
+        _instrumentTags = CopyInstrumentTags(options.InstrumentTags, nameof(options));
         if (_familyOptions?.CardinalityLimit < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), _familyOptions.CardinalityLimit, "MeterBridgeOptions.FamilyOptions.CardinalityLimit must be at least 1.");
@@ -56,6 +58,10 @@ internal sealed class MeterBridge : IDisposable
     public MetricRegistry Registry { get; }
 
     public BridgeDrops Drops { get; }
+
+    /// <summary>The tag keys declared for <paramref name="instrument"/> in <see cref="MeterBridgeOptions.InstrumentTags"/>.</summary>
+    public string[] DeclaredTagsOf(Instrument instrument) =>
+        _instrumentTags.TryGetValue(instrument.Name, out var keys) ? keys : [];
 
     /// <summary>Stops listening; the listener completes every instrument, which removes the bridged families.</summary>
     public void Dispose()
@@ -104,6 +110,35 @@ internal sealed class MeterBridge : IDisposable
 
     private static bool IsInteger(Instrument instrument) =>
         instrument is Instrument<long> or Instrument<int> or Instrument<short> or Instrument<byte>;
+
+    private static Dictionary<string, string[]> CopyInstrumentTags(IDictionary<string, IReadOnlyList<string>>? table, string paramName)
+    {
+        var copy = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (table is null)
+        {
+            return copy;
+        }
+
+        foreach (var (instrument, keys) in table)
+        {
+            if (keys is null)
+            {
+                throw new ArgumentException($"MeterBridgeOptions.InstrumentTags['{instrument}'] is null; give the instrument's optional tag keys, or leave it out.", paramName);
+            }
+
+            foreach (var key in keys)
+            {
+                if (string.IsNullOrEmpty(key))
+                {
+                    throw new ArgumentException($"MeterBridgeOptions.InstrumentTags['{instrument}'] holds an empty tag key; a tag key must be a non-empty string.", paramName);
+                }
+            }
+
+            copy[instrument] = [.. keys];
+        }
+
+        return copy;
+    }
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {

@@ -56,4 +56,25 @@ public sealed class MeterBridgeOptions
     /// their own <c>Microsoft.AspNetCore.Hosting</c> meter.
     /// </summary>
     public object? MeterScope { get; set; }
+
+    /// <summary>
+    /// The tag keys that the default meters' instruments carry on some measurements only, by instrument name: for
+    /// <c>http.server.request.duration</c>, <c>http.route</c>, <c>error.type</c>, <c>http.response.status_code</c> and
+    /// <c>aspnetcore.request.is_unhandled</c>; and likewise for Kestrel's connection and TLS handshake durations,
+    /// <c>HttpClient</c>'s request durations, and ASP.NET Core's routing, exception and rate-limiting instruments.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultInstrumentTags => Bridge.KnownInstrumentTags.Table;
+
+    /// <summary>
+    /// Tag keys to give an instrument's family as labels besides those of its first measurement, by instrument name
+    /// (ordinal). A bridged family's labels are fixed when its first measurement registers it, so a tag that only some
+    /// measurements carry must be declared here to become a label; undeclared, it is left off those measurements
+    /// (which are still recorded) and counted in <c>metrics_bridge_dropped_total{reason="unknown_tag"}</c>. A
+    /// measurement without a declared tag has an empty label, which Prometheus reads as no label. Starts as a copy of
+    /// <see cref="DefaultInstrumentTags"/>; add your own instruments' optional tags. Null declares none.
+    /// </summary>
+#pragma warning disable CA2227 // Settable so that a whole table can replace the defaults.
+    public IDictionary<string, IReadOnlyList<string>>? InstrumentTags { get; set; } =
+        new Dictionary<string, IReadOnlyList<string>>(Bridge.KnownInstrumentTags.Table, StringComparer.Ordinal);
+#pragma warning restore CA2227
 }

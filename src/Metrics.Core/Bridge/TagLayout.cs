@@ -1,13 +1,14 @@
 namespace Metrics.Bridge;
 
 /// <summary>
-/// Maps the tags of a measurement onto a bridged family's labels. The label names are the tag keys of the
-/// instrument's first measurement, sanitized and sorted; a measurement may carry its tags in any order, lack some
-/// (their labels are empty) or carry others (they are left off and counted).
+/// Maps the tags of a measurement onto a bridged family's labels. The label names are the tag keys declared for the
+/// instrument (<see cref="MeterBridgeOptions.InstrumentTags"/>) and those of its first measurement, sanitized and
+/// sorted; a measurement may carry its tags in any order, lack some (their labels are empty) or carry others (they are
+/// left off and counted).
 /// </summary>
 internal sealed class TagLayout
 {
-    // Parallel arrays: every tag key of the first measurement and the label each one fills. Two keys that sanitize to
+    // Parallel arrays: every declared tag key and every tag key of the first measurement, and the label each one fills. Two keys that sanitize to
     // the same label name fill the same label; the later tag in a measurement wins.
     private readonly string[] _keys;
     private readonly int[] _slots;
@@ -22,26 +23,21 @@ internal sealed class TagLayout
     public string[] LabelNames { get; }
 
     /// <summary>
-    /// The layout of the tag keys in <paramref name="tags"/>. In histograms, a tag that sanitizes to the reserved
-    /// <c>le</c> becomes the label <c>tag_le</c>.
+    /// The layout of the <paramref name="declared"/> tag keys and those in <paramref name="tags"/>. In histograms, a tag
+    /// that sanitizes to the reserved <c>le</c> becomes the label <c>tag_le</c>.
     /// </summary>
-    public static TagLayout Create(ReadOnlySpan<KeyValuePair<string, object?>> tags, MetricType type)
+    public static TagLayout Create(string[] declared, ReadOnlySpan<KeyValuePair<string, object?>> tags, MetricType type)
     {
-        var keys = new List<string>(tags.Length);
-        var labels = new List<string>(tags.Length);
+        var keys = new List<string>(declared.Length + tags.Length);
+        var labels = new List<string>(declared.Length + tags.Length);
+        foreach (var key in declared)
+        {
+            Add(key);
+        }
+
         foreach (var tag in tags)
         {
-            if (tag.Key is null || keys.Contains(tag.Key))
-            {
-                continue;
-            }
-
-            keys.Add(tag.Key);
-            var label = LabelName(tag.Key, type);
-            if (!labels.Contains(label))
-            {
-                labels.Add(label);
-            }
+            Add(tag.Key);
         }
 
         labels.Sort(StringComparer.Ordinal);
@@ -52,6 +48,21 @@ internal sealed class TagLayout
         }
 
         return new TagLayout([.. keys], slots, [.. labels]);
+
+        void Add(string? key)
+        {
+            if (key is null || keys.Contains(key))
+            {
+                return;
+            }
+
+            keys.Add(key);
+            var label = LabelName(key, type);
+            if (!labels.Contains(label))
+            {
+                labels.Add(label);
+            }
+        }
     }
 
     /// <summary>

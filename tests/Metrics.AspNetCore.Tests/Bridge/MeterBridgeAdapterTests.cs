@@ -14,7 +14,7 @@ namespace Metrics.AspNetCore.Tests.Bridge;
 public class MeterBridgeAdapterTests
 {
     private const string RequestCountOfRoute =
-        "http_server_request_duration_seconds_count{http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/items/{id}\",network_protocol_version=\"1.1\",url_scheme=\"http\"}";
+        "http_server_request_duration_seconds_count{aspnetcore_request_is_unhandled=\"\",error_type=\"\",http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/items/{id}\",network_protocol_version=\"1.1\",url_scheme=\"http\"}";
 
     [Test]
     public async Task Asp_net_core_request_duration_appears_with_its_own_route_label_after_three_requests()
@@ -42,6 +42,32 @@ public class MeterBridgeAdapterTests
         // The buckets are ASP.NET Core's own advice for the instrument.
         app.Registry().Collect().Find("http_server_request_duration_seconds").ShouldNotBeNull().Series[0].Histogram.ShouldNotBeNull()
             .UpperBounds.ShouldBe([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, double.PositiveInfinity]);
+    }
+
+    [Test]
+    public async Task The_route_label_appears_even_when_the_first_request_matched_no_route()
+    {
+        await using var app = await TestApplications.StartAsync(
+            static app =>
+            {
+                app.MapGet("/items/{id}", static (int id) => id);
+                app.MapPrometheusMetrics();
+            },
+            static options => options.EnableMeterBridge = true);
+        var client = app.GetTestClient();
+        // ASP.NET Core leaves http.route off a request no endpoint matched, and this one registers the family.
+        (await client.GetAsync("/nowhere")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await Eventually.ShouldBecomeAsync(() => CountLine(app.Registry(), "404"),
+            "http_server_request_duration_seconds_count{aspnetcore_request_is_unhandled=\"true\",error_type=\"\",http_request_method=\"GET\",http_response_status_code=\"404\",http_route=\"\",network_protocol_version=\"1.1\",url_scheme=\"http\"} 1");
+        for (var id = 1; id <= 3; id++)
+        {
+            (await client.GetAsync($"/items/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await Eventually.ShouldBecomeAsync(() => CountLine(app.Registry()), RequestCountOfRoute + " 3");
+        var scrape = await client.GetStringAsync("/metrics");
+        scrape.ShouldContain(RequestCountOfRoute + " 3\n");
+        scrape.ShouldContain("metrics_bridge_dropped_total{reason=\"unknown_tag\"} 0\n");
     }
 
     [Test]
@@ -175,11 +201,18 @@ public class MeterBridgeAdapterTests
             "PrometheusMetricsOptions.MeterBridgeMeters entry 'System.*.Http' is invalid: it must be a meter name, or a prefix ending in '*' such as 'System.Net.*'.");
     }
 
-    private static string? CountLine(MetricRegistry registry)
+    private static string? CountLine(MetricRegistry registry) =>
+        Lines(registry).FirstOrDefault(line => line.StartsWith(RequestCountOfRoute, StringComparison.Ordinal));
+
+    private static string? CountLine(MetricRegistry registry, string status) =>
+        Lines(registry).FirstOrDefault(line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && line.Contains($"http_response_status_code=\"{status}\"", StringComparison.Ordinal));
+
+    private static string[] Lines(MetricRegistry registry)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
         MetricsExposition.Write(registry, ExpositionFormat.PrometheusText, output);
-        return System.Text.Encoding.UTF8.GetString(output.WrittenSpan).Split('\n').FirstOrDefault(line => line.StartsWith(RequestCountOfRoute, StringComparison.Ordinal));
+        return System.Text.Encoding.UTF8.GetString(output.WrittenSpan).Split('\n');
     }
 
     private static async Task<WebApplication> StartOnKestrelWithBridgeAsync()

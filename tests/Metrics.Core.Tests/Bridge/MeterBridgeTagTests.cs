@@ -43,6 +43,54 @@ public class MeterBridgeTagTests
     }
 
     [Test]
+    public void A_declared_tag_absent_from_the_first_measurement_is_a_label_of_later_ones()
+    {
+        using var bridged = new BridgedTestMeter(options => options.InstrumentTags!["test.calls"] = ["error.type"]);
+        var counter = bridged.Meter.CreateCounter<long>("test.calls");
+        counter.Add(1, new KeyValuePair<string, object?>("a", "x"));
+        counter.Add(2, new("a", "x"), new("error.type", "timeout"));
+
+        bridged.RenderBridged().ShouldBe("""
+            # TYPE test_calls_total counter
+            test_calls_total{a="x",error_type=""} 1
+            test_calls_total{a="x",error_type="timeout"} 2
+
+            """);
+        bridged.Dropped("unknown_tag").ShouldBe(0);
+    }
+
+    [Test]
+    public void The_default_table_declares_the_optional_tags_of_the_aspnetcore_request_duration()
+    {
+        using var bridged = new BridgedTestMeter();
+        var duration = bridged.Meter.CreateHistogram<double>("http.server.request.duration", "s");
+        // ASP.NET Core leaves http.route off requests that matched no endpoint, and error.type off successes.
+        duration.Record(0.25, new("http.request.method", "GET"), new("url.scheme", "http"), new("http.response.status_code", 404));
+        duration.Record(0.5, new("http.request.method", "GET"), new("url.scheme", "http"), new("http.response.status_code", 500),
+            new("http.route", "/items/{id}"), new("error.type", "System.InvalidOperationException"));
+
+        var text = bridged.RenderBridged();
+        text.ShouldContain("""http_server_request_duration_seconds_count{aspnetcore_request_is_unhandled="",error_type="",http_request_method="GET",http_response_status_code="404",http_route="",url_scheme="http"} 1""");
+        text.ShouldContain("""http_server_request_duration_seconds_count{aspnetcore_request_is_unhandled="",error_type="System.InvalidOperationException",http_request_method="GET",http_response_status_code="500",http_route="/items/{id}",url_scheme="http"} 1""");
+        bridged.Dropped("unknown_tag").ShouldBe(0);
+        MeterBridgeOptions.DefaultInstrumentTags["http.server.request.duration"]
+            .ShouldBe(["http.route", "error.type", "http.response.status_code", "aspnetcore.request.is_unhandled"]);
+    }
+
+    [Test]
+    public void An_instrument_tags_entry_that_is_null_or_holds_an_empty_key_is_refused_when_the_bridge_starts()
+    {
+        var registry = new MetricRegistry();
+        var nullEntry = new MeterBridgeOptions();
+        nullEntry.InstrumentTags!["test.calls"] = null!;
+        Should.Throw<ArgumentException>(() => registry.AddMeterBridge(nullEntry)).Message.ShouldContain("InstrumentTags['test.calls'] is null");
+
+        var emptyKey = new MeterBridgeOptions();
+        emptyKey.InstrumentTags!["test.calls"] = ["ok", ""];
+        Should.Throw<ArgumentException>(() => registry.AddMeterBridge(emptyKey)).Message.ShouldContain("InstrumentTags['test.calls'] holds an empty tag key");
+    }
+
+    [Test]
     public void Tag_values_that_are_not_strings_format_with_the_invariant_culture()
     {
         var culture = Thread.CurrentThread.CurrentCulture;
