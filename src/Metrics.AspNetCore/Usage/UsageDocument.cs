@@ -28,6 +28,13 @@ internal sealed class UsageFamily
 
     /// <summary>The series in exposition order.</summary>
     public required IReadOnlyList<UsageSeries> Series { get; init; }
+
+    /// <summary>
+    /// For a histogram family, every series summed like PromQL's <c>sum by (le)</c>, with its quantiles: the figures
+    /// a dashboard shows for the whole family. Its labels are empty. Null for other types and for families without
+    /// series.
+    /// </summary>
+    public UsageSeries? Aggregate { get; init; }
 }
 
 /// <summary>One series: <see cref="Value"/> for counters and gauges; the histogram fields otherwise.</summary>

@@ -72,7 +72,24 @@ internal sealed class UsageEndpoint(MetricRegistry registry)
             Help = family.Help,
             LabelNames = family.LabelNames,
             Series = series,
+            Aggregate = Aggregate(family),
         };
+    }
+
+    private static UsageSeries? Aggregate(FamilySnapshot family)
+    {
+        if (family.Type != MetricType.Histogram || family.Series.Count == 0)
+        {
+            return null;
+        }
+
+        var histograms = new HistogramSnapshot[family.Series.Count];
+        for (var i = 0; i < histograms.Length; i++)
+        {
+            histograms[i] = family.Series[i].Histogram!;
+        }
+
+        return ToJson(new Dictionary<string, string>(0, StringComparer.Ordinal), HistogramSnapshot.Add(histograms));
     }
 
     private static UsageSeries ToJson(IReadOnlyList<string> labelNames, SeriesSnapshot series)
@@ -94,11 +111,13 @@ internal sealed class UsageEndpoint(MetricRegistry registry)
             return new UsageSeries { Labels = labels, Count = summary.Count, Sum = summary.Sum, Quantiles = quantiles };
         }
 
-        if (series.Histogram is not { } histogram)
-        {
-            return new UsageSeries { Labels = labels, Value = series.Value };
-        }
+        return series.Histogram is { } histogram
+            ? ToJson(labels, histogram)
+            : new UsageSeries { Labels = labels, Value = series.Value };
+    }
 
+    private static UsageSeries ToJson(Dictionary<string, string> labels, HistogramSnapshot histogram)
+    {
         var buckets = new UsageBucket[histogram.UpperBounds.Count - 1];
         for (var i = 0; i < buckets.Length; i++)
         {

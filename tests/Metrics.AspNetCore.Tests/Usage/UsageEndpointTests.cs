@@ -21,7 +21,8 @@ public sealed class UsageEndpointTests
             """{"name":"backend_error_ratio","type":"gauge","help":"Errors per request, NaN before the first request.","labelNames":[],"series":[{"labels":{},"value":"NaN"}]},""" +
             """{"name":"llm_latency_seconds","type":"histogram","help":"Time to the last token.","labelNames":["model"],"series":[""" +
             """{"labels":{"model":"gpt-4o"},"count":4,"sum":6.5,"buckets":[{"le":1,"count":1},{"le":2,"count":3},{"le":4,"count":4}],"p50":1.5,"p90":3.2,"p99":3.92},""" +
-            """{"labels":{"model":"claude-sonnet-4"},"count":0,"sum":0,"buckets":[{"le":1,"count":0},{"le":2,"count":0},{"le":4,"count":0}]}]},""" +
+            """{"labels":{"model":"claude-sonnet-4"},"count":0,"sum":0,"buckets":[{"le":1,"count":0},{"le":2,"count":0},{"le":4,"count":0}]}]""" +
+            ""","aggregate":{"labels":{},"count":4,"sum":6.5,"buckets":[{"le":1,"count":1},{"le":2,"count":3},{"le":4,"count":4}],"p50":1.5,"p90":3.2,"p99":3.92}},""" +
             """{"name":"llm_requests_total","type":"counter","help":"Requests by model and status.","labelNames":["model","status"],"series":[""" +
             """{"labels":{"model":"gpt-4o","status":"200"},"value":3},{"labels":{"model":"claude-sonnet-4","status":"429"},"value":1}]},""" +
             """{"name":"queue_depth","type":"gauge","help":"Requests waiting.","labelNames":[],"series":[{"labels":{},"value":2.5}]}""" +
@@ -104,6 +105,36 @@ public sealed class UsageEndpointTests
         json.ShouldContain(
             """{"name":"queue_wait_seconds","type":"summary","help":"Time spent queued.","labelNames":[],"series":[""" +
             """{"labels":{},"count":4,"sum":1,"quantiles":[{"quantile":0.5,"value":0.25},{"quantile":0.99,"value":0.25}]}]}""");
+    }
+
+    [Test]
+    public async Task A_histogram_family_carries_its_series_summed_by_le_with_their_quantiles()
+    {
+        await using var app = await TestApplications.StartAsync(static app => app.MapMetricsUsage());
+        var latency = app.Registry().CreateHistogramFamily("upstream_latency_seconds", "Upstream latency.", ["provider"], [1, 2, 4]);
+        latency.WithLabels("a").Observe(0.5);
+        latency.WithLabels("a").Observe(1.5);
+        latency.WithLabels("b").Observe(3);
+        latency.WithLabels("b").Observe(3.5);
+
+        var family = JsonNode.Parse(await app.GetTestClient().GetStringAsync("/v1/usage?family=upstream_latency_seconds"))!["families"]![0]!;
+
+        // Cumulative 1, 2, 4 of 4: the median is the top of the second bucket; p90 and p99 interpolate in the third.
+        family["aggregate"]!.ToJsonString().ShouldBe(
+            """{"labels":{},"count":4,"sum":8.5,"buckets":[{"le":1,"count":1},{"le":2,"count":2},{"le":4,"count":4}],"p50":2,"p90":3.6,"p99":3.96}""");
+    }
+
+    [Test]
+    public async Task Families_other_than_histograms_and_empty_histograms_have_no_aggregate()
+    {
+        await using var app = await TestApplications.StartAsync(static app => app.MapMetricsUsage());
+        app.Registry().CreateCounter("jobs_total", "Jobs.").Inc();
+        app.Registry().CreateHistogramFamily("idle_seconds", "Idle.", ["pool"], [1]);
+
+        var json = await app.GetTestClient().GetStringAsync("/v1/usage");
+
+        json.ShouldNotContain("aggregate");
+        json.ShouldContain("""{"name":"idle_seconds","type":"histogram","help":"Idle.","labelNames":["pool"],"series":[]}""");
     }
 
     private static async Task<WebApplication> StartWithUsageAsync()
