@@ -41,13 +41,7 @@ internal static class HistoryDocuments
         {
             Selector = selector,
             Name = family.Name,
-            Type = family.Type switch
-            {
-                MetricType.Counter => "counter",
-                MetricType.Histogram => "histogram",
-                MetricType.Summary => "summary",
-                _ => "gauge",
-            },
+            Type = MetricTypeNames.Of(family.Type),
             LabelNames = family.LabelNames,
             Series = series,
         };

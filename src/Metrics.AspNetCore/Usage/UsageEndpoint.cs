@@ -62,13 +62,7 @@ internal sealed class UsageEndpoint(MetricRegistry registry)
         return new UsageFamily
         {
             Name = family.Name,
-            Type = family.Type switch
-            {
-                MetricType.Counter => "counter",
-                MetricType.Histogram => "histogram",
-                MetricType.Summary => "summary",
-                _ => "gauge",
-            },
+            Type = MetricTypeNames.Of(family.Type),
             Help = family.Help,
             LabelNames = family.LabelNames,
             Series = series,

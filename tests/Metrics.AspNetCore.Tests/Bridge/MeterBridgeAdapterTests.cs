@@ -19,13 +19,7 @@ public class MeterBridgeAdapterTests
     [Test]
     public async Task Asp_net_core_request_duration_appears_with_its_own_route_label_after_three_requests()
     {
-        await using var app = await TestApplications.StartAsync(
-            static app =>
-            {
-                app.MapGet("/items/{id}", static (int id) => id);
-                app.MapPrometheusMetrics();
-            },
-            static options => options.EnableMeterBridge = true);
+        await using var app = await StartWithItemsRouteAsync();
         var client = app.GetTestClient();
         for (var id = 1; id <= 3; id++)
         {
@@ -47,13 +41,7 @@ public class MeterBridgeAdapterTests
     [Test]
     public async Task The_route_label_appears_even_when_the_first_request_matched_no_route()
     {
-        await using var app = await TestApplications.StartAsync(
-            static app =>
-            {
-                app.MapGet("/items/{id}", static (int id) => id);
-                app.MapPrometheusMetrics();
-            },
-            static options => options.EnableMeterBridge = true);
+        await using var app = await StartWithItemsRouteAsync();
         var client = app.GetTestClient();
         // ASP.NET Core leaves http.route off a request no endpoint matched, and this one registers the family.
         (await client.GetAsync("/nowhere")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -200,6 +188,15 @@ public class MeterBridgeAdapterTests
         exception.Message.ShouldBe(
             "PrometheusMetricsOptions.MeterBridgeMeters entry 'System.*.Http' is invalid: it must be a meter name, or a prefix ending in '*' such as 'System.Net.*'.");
     }
+
+    private static Task<WebApplication> StartWithItemsRouteAsync() =>
+        TestApplications.StartAsync(
+            static app =>
+            {
+                app.MapGet("/items/{id}", static (int id) => id);
+                app.MapPrometheusMetrics();
+            },
+            static options => options.EnableMeterBridge = true);
 
     private static string? CountLine(MetricRegistry registry) =>
         Lines(registry).FirstOrDefault(line => line.StartsWith(RequestCountOfRoute, StringComparison.Ordinal));
