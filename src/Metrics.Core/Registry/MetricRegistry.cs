@@ -14,6 +14,10 @@ public sealed class MetricRegistry
     private const string SeriesOverflowName = "metrics_series_overflow_total";
 
     private readonly object _registrationLock = new();
+
+    // Serializes the callbacks of overlapping collections: otherwise one scrape's callback could read its source,
+    // another's read and set a newer value, and the first then set the older one, so a callback counter would go back.
+    private readonly object _collectionLock = new();
     private readonly Dictionary<string, MetricFamily> _families = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MetricFamily> _sampleNameOwners = new(StringComparer.Ordinal);
     private MetricFamily[] _sortedFamilies = [];
@@ -191,39 +195,43 @@ public sealed class MetricRegistry
 
     /// <summary>
     /// Removes series idle past their family's <see cref="FamilyOptions.ExpireAfter"/>, runs the before-collect callbacks
-    /// and callback series, then returns the families in exposition order.
+    /// and callback series, then returns the families in exposition order. Overlapping collections take turns here,
+    /// never in the rendering that follows.
     /// </summary>
     internal MetricFamily[] PrepareCollection()
     {
-        var expiring = Volatile.Read(ref _expiringFamilies);
-        if (expiring.Length > 0)
+        lock (_collectionLock)
         {
-            var now = TimeProvider.GetTimestamp();
-            foreach (var family in expiring)
+            var expiring = Volatile.Read(ref _expiringFamilies);
+            if (expiring.Length > 0)
             {
-                family.ExpireIdleSeries(now, TimeProvider);
+                var now = TimeProvider.GetTimestamp();
+                foreach (var family in expiring)
+                {
+                    family.ExpireIdleSeries(now, TimeProvider);
+                }
             }
-        }
 
-        foreach (var callback in Volatile.Read(ref _beforeCollectCallbacks))
-        {
-            try
+            foreach (var callback in Volatile.Read(ref _beforeCollectCallbacks))
             {
-                callback();
-            }
+                try
+                {
+                    callback();
+                }
 #pragma warning disable CA1031 // A user callback may throw anything; the scrape must survive it.
-            catch (Exception)
+                catch (Exception)
 #pragma warning restore CA1031
-            {
-                RecordScrapeError();
+                {
+                    RecordScrapeError();
+                }
             }
-        }
 
-        foreach (var value in Volatile.Read(ref _callbackValues))
-        {
-            if (!value.Evaluate())
+            foreach (var value in Volatile.Read(ref _callbackValues))
             {
-                RecordScrapeError();
+                if (!value.Evaluate())
+                {
+                    RecordScrapeError();
+                }
             }
         }
 
