@@ -25,7 +25,9 @@ public class ExemplarBenchmarks
         nameof(Histogram_Observe_exemplars_off), nameof(Histogram_Observe_exemplars_on_no_activity), nameof(Histogram_Observe_explicit_exemplar)])]
     public void SetupWithoutActivity() => CreateInstruments();
 
-    [GlobalSetup(Targets = [nameof(Counter_Inc_exemplars_on_sampled_activity), nameof(Histogram_Observe_exemplars_on_sampled_activity)])]
+    [GlobalSetup(Targets = [
+        nameof(Counter_Inc_exemplars_on_sampled_activity), nameof(Counter_Inc_explicit_exemplar_exemplars_on_sampled_activity),
+        nameof(Histogram_Observe_exemplars_on_sampled_activity)])]
     public void SetupWithActivity()
     {
         CreateInstruments();
@@ -60,6 +62,9 @@ public class ExemplarBenchmarks
 
     [Benchmark]
     public void Counter_Inc_explicit_exemplar() => _counterOff.Inc(1, Explicit);
+
+    [Benchmark]
+    public void Counter_Inc_explicit_exemplar_exemplars_on_sampled_activity() => _counterOn.Inc(1, Explicit);
 
     [Benchmark]
     public void Histogram_Observe_exemplars_off() => _histogramOff.Observe(0.3);

@@ -55,11 +55,21 @@ public sealed class Counter : MetricSeries
     // Hot path: allocates nothing; the exemplar's labels were validated when it was built.
     public void Inc(long increment, in Exemplar exemplar)
     {
-        Inc(increment);
-        if (!exemplar.IsEmpty)
+        if (exemplar.IsEmpty)
         {
-            ExemplarSlots(1).Record(0, exemplar, increment);
+            Inc(increment);
+            return;
         }
+
+        if (increment < 0)
+        {
+            ThrowNegative(increment);
+        }
+
+        Interlocked.Add(ref _value, increment);
+        MarkUpdated();
+        // The explicit exemplar replaces the Activity's, so the Activity's is never taken.
+        ExemplarSlots(1).Record(0, exemplar, increment);
     }
 
     [DoesNotReturn]

@@ -55,11 +55,21 @@ public sealed class DoubleCounter : MetricSeries
     // Hot path: allocates nothing; the exemplar's labels were validated when it was built.
     public void Inc(double increment, in Exemplar exemplar)
     {
-        Inc(increment);
-        if (!exemplar.IsEmpty)
+        if (exemplar.IsEmpty)
         {
-            ExemplarSlots(1).Record(0, exemplar, increment);
+            Inc(increment);
+            return;
         }
+
+        if (!double.IsFinite(increment) || increment < 0)
+        {
+            ThrowInvalid(increment);
+        }
+
+        AtomicDouble.Add(ref _bits, increment);
+        MarkUpdated();
+        // The explicit exemplar replaces the Activity's, so the Activity's is never taken.
+        ExemplarSlots(1).Record(0, exemplar, increment);
     }
 
     /// <summary>
