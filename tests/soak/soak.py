@@ -45,8 +45,13 @@ def main():
     scraper.start()
     injector = threading.Timer(options.duration / 2, inject_failures, [options.url])
     injector.start()
+    # The half-time reading tells growth that levels off (heap sizing under load) from growth that goes on.
+    rss_half = []
+    half_time = threading.Timer(options.duration / 2, lambda: rss_half.append(resident_kib(options.pid)))
+    half_time.start()
     counts, wrk_output = run_wrk(options.url, connections, options.duration)
     injector.join(timeout=30)
+    half_time.join(timeout=30)
     scraper.stop()
     after_scrape = settled_scrape(options.url)
     rss_after = resident_kib(options.pid)
@@ -85,8 +90,9 @@ def main():
     seconds = counts["duration_us"] / 1e6
     print(f"soak: {options.duration} s, {connections} connections ({os.cpu_count()} cores), "
           f"{completed} requests completed ({completed / seconds:.1f} req/s), {sent - completed} cut off at the end, "
-          f"gateway counted {served:g} of {sent} sent; client statuses {dict(sorted(statuses.items()))}; {server_errors} 5xx, {failovers:g} failovers from {INJECTED_FAILURES} injected failures; "
-          f"{scraper.count} scrapes checked; RSS {rss_warm / 1024:.1f} MiB after warm-up, {rss_after / 1024:.1f} MiB after the soak ({growth:+.1%})")
+          f"gateway counted {served:.0f} of {sent} sent; client statuses {dict(sorted(statuses.items()))}; {server_errors} 5xx, {failovers:.0f} failovers from {INJECTED_FAILURES} injected failures; "
+          f"{scraper.count} scrapes checked; RSS {rss_warm / 1024:.1f} MiB after warm-up, "
+          f"{rss_half[0] / 1024 if rss_half else float('nan'):.1f} MiB at half-time, {rss_after / 1024:.1f} MiB after the soak ({growth:+.1%})")
     if failures:
         print("wrk output:\n" + wrk_output)
         for failure in failures[:20]:
