@@ -45,11 +45,13 @@ internal sealed class HistoryQuery
         }
 
         var families = query["family"];
-        var texts = new string[families.Count == 0 ? registry.Families.Count : families.Count];
+        // One read of the registry's families: registrations and removals replace the list between reads.
+        var registered = registry.Families;
+        var texts = new string[families.Count == 0 ? registered.Count : families.Count];
         var selectors = new HistorySelector[texts.Length];
         for (var i = 0; i < texts.Length; i++)
         {
-            texts[i] = families.Count == 0 ? registry.Families[i].Name : families[i] ?? "";
+            texts[i] = families.Count == 0 ? registered[i].Name : families[i] ?? "";
             if (ParseSelector(texts[i]) is not { } selector)
             {
                 error = Error($"Invalid family '{texts[i]}': give a family name, optionally followed by the labels to sum by in brackets, such as llm_tokens_total or llm_tokens_total[provider].");

@@ -54,20 +54,27 @@ internal sealed class LiveUpdateHub : BackgroundService
         return subscription;
     }
 
-    /// <summary>Sends every client the points it has not seen; drops those whose queue is full.</summary>
+    /// <summary>
+    /// Sends every client the points it has not seen; drops those whose queue is full, and ends those whose query
+    /// names a family that has since been unregistered (a disposed bridged meter, say), so they reconnect and ask anew.
+    /// </summary>
     public void Broadcast()
     {
-        var shared = new Dictionary<(string Selectors, long After), LiveMessage>();
+        var shared = new Dictionary<(string Selectors, long After), LiveMessage?>();
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
             var key = (subscriber.Query.SelectorKey, subscriber.LastSequence);
             if (!shared.TryGetValue(key, out var message))
             {
-                message = Serialize(_history.ReadSince(subscriber.Query.Selectors, subscriber.LastSequence), subscriber.Query, HistoryDocuments.UpdateType);
+                message = ReadUpdate(subscriber.Query, subscriber.LastSequence);
                 shared.Add(key, message);
             }
 
-            if (!subscriber.TryPublish(message))
+            if (message is null)
+            {
+                subscriber.End();
+            }
+            else if (!subscriber.TryPublish(message.Value))
             {
                 subscriber.Drop();
                 _dropped.Inc();
@@ -104,6 +111,18 @@ internal sealed class LiveUpdateHub : BackgroundService
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
             subscriber.End();
+        }
+    }
+
+    private LiveMessage? ReadUpdate(HistoryQuery query, long afterSequence)
+    {
+        try
+        {
+            return Serialize(_history.ReadSince(query.Selectors, afterSequence), query, HistoryDocuments.UpdateType);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -33,10 +33,12 @@ public static class MetricHistoryServiceCollectionExtensions
         services.AddSingleton(static provider => new MetricHistory(
             PrometheusMetricsServices.Resolve<MetricRegistry>(provider, nameof(AddPrometheusMetricsHistory)),
             provider.GetRequiredService<IOptions<MetricHistoryOptions>>().Value));
-        services.AddSingleton(static provider => new LiveUpdateHub(
-            provider.GetRequiredService<MetricHistory>(),
-            provider.GetRequiredService<MetricRegistry>(),
-            provider.GetRequiredService<IOptions<MetricHistoryOptions>>().Value.TimeProvider ?? TimeProvider.System));
+        services.AddSingleton(static provider =>
+        {
+            // The push follows the clock the history samples on, so each tick finds the point it announces.
+            var history = provider.GetRequiredService<MetricHistory>();
+            return new LiveUpdateHub(history, provider.GetRequiredService<MetricRegistry>(), history.TimeProvider);
+        });
         services.AddSingleton<IHostedService, MetricHistoryActivation>();
         services.AddSingleton<IHostedService>(static provider => provider.GetRequiredService<LiveUpdateHub>());
         return services;

@@ -69,6 +69,12 @@ public sealed class MetricHistory : IDisposable
     /// <summary>How many points the ring keeps.</summary>
     public int Capacity { get; }
 
+    /// <summary>
+    /// The clock the history samples on: <see cref="MetricHistoryOptions.TimeProvider"/>, or the registry's when that
+    /// is null. Whatever paces readers of the history should follow it too.
+    /// </summary>
+    public TimeProvider TimeProvider => _clock;
+
     /// <summary>The sequence number of the newest point, or -1 before the first sample.</summary>
     public long LastSequence => Volatile.Read(ref _pointCount) - 1;
 

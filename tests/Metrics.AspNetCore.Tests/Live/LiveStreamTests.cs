@@ -130,6 +130,31 @@ public sealed class LiveStreamTests
     }
 
     [Test]
+    public async Task Stream_of_a_family_that_is_unregistered_ends_and_the_stream_goes_on_for_others()
+    {
+        await using var app = await StartAsync();
+        using var meter = new System.Diagnostics.Metrics.Meter("Metrics.Tests.Live." + Guid.NewGuid().ToString("N"));
+        using var bridge = app.Registry().AddMeterBridge(new MeterBridgeOptions { Meters = [meter.Name] });
+        meter.CreateCounter<long>("jobs.done").Add(3);
+        var requests = app.Registry().CreateCounter("requests", "Requests.");
+        using var client = new HttpClient { BaseAddress = app.Address() };
+        using var bridged = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=jobs_done_total"));
+        using var other = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total"));
+        (await bridged.ReadAsync()).Data.GetProperty("type").GetString().ShouldBe("history");
+        (await other.ReadAsync()).Data.GetProperty("type").GetString().ShouldBe("history");
+
+        // Disposing the meter unregisters its family; the next broadcast can no longer read that query.
+        meter.Dispose();
+        requests.Inc(5);
+        _clock.Advance(Second);
+
+        await Should.ThrowAsync<EndOfStreamException>(() => bridged.ReadAsync());
+        var (_, update) = await other.ReadAsync();
+        update.GetProperty("families")[0].GetProperty("series")[0].GetProperty("rate")[0].GetDouble().ShouldBe(5);
+        await Eventually.ShouldBecomeAsync(() => LiveClients(app), 1);
+    }
+
+    [Test]
     public async Task Client_that_stops_reading_is_dropped_and_disconnected()
     {
         await using var app = await StartAsync();
