@@ -190,14 +190,11 @@ internal sealed class MeterBridge : IDisposable
     private IReadOnlyList<double> BucketsOf(Instrument instrument)
     {
 #if NET9_0_OR_GREATER
-        if (AdviceBuckets(instrument) is { } advice)
+        // Advice the runtime accepts may still be no layout of ours: empty (or only +Inf), or bounds that the conversion
+        // to double made equal. Publishing an instrument must never throw, so such advice falls back to the options.
+        if (AdviceBuckets(instrument) is { } advice && IsBucketLayout(advice))
         {
-            // The runtime already checked the order; +Inf is implicit here, and -Inf has no place in a bucket layout.
-            var finite = advice.Length > 0 && double.IsPositiveInfinity(advice[^1]) ? advice[..^1] : advice;
-            if (Array.TrueForAll(finite, double.IsFinite))
-            {
-                return HistogramBuckets.Validate(finite, nameof(InstrumentAdvice<double>.HistogramBucketBoundaries));
-            }
+            return HistogramBuckets.Validate(advice, nameof(InstrumentAdvice<double>.HistogramBucketBoundaries));
         }
 #endif
         return _histogramBuckets ?? (instrument.Unit == "s" ? HistogramBuckets.Default : MeterBridgeOptions.DefaultHistogramBuckets);
@@ -215,6 +212,26 @@ internal sealed class MeterBridge : IDisposable
         Instrument<decimal> typed => ToDoubles(typed.Advice?.HistogramBucketBoundaries),
         _ => null,
     };
+
+    // What HistogramBuckets.Validate accepts: at least one finite bound, strictly increasing, with +Inf only last.
+    private static bool IsBucketLayout(double[] bounds)
+    {
+        var finite = bounds.Length > 0 && double.IsPositiveInfinity(bounds[^1]) ? bounds.AsSpan(0, bounds.Length - 1) : bounds;
+        if (finite.Length == 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < finite.Length; i++)
+        {
+            if (!double.IsFinite(finite[i]) || (i > 0 && finite[i] <= finite[i - 1]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static double[]? ToDoubles<T>(IReadOnlyList<T>? bounds)
         where T : struct, IConvertible

@@ -151,6 +151,29 @@ public class MeterBridgeExpositionTests
         bridged.Registry.Families.OfType<MetricFamily<Histogram>>().Single().WithLabels([]).UpperBounds.ShouldBe([1, 2]);
     }
 
+    [TestCase(new double[0], TestName = "Histogram_advice_with_no_bounds_falls_back_to_the_option_buckets")]
+    [TestCase(new[] { double.PositiveInfinity }, TestName = "Histogram_advice_of_only_positive_infinity_falls_back_to_the_option_buckets")]
+    public void Histogram_advice_with_no_finite_bound_falls_back_to_the_option_buckets(double[] bounds)
+    {
+        using var bridged = new BridgedTestMeter(options => options.HistogramBuckets = [1, 2]);
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = bounds };
+        bridged.Meter.CreateHistogram("test.unbounded", "s", "No finite bound.", null, advice).Record(1.5);
+
+        bridged.Registry.Families.OfType<MetricFamily<Histogram>>().Single().WithLabels([]).UpperBounds.ShouldBe([1, 2]);
+        bridged.Registry.Collect().Find("test_unbounded_seconds")!.Series[0].Histogram!.Count.ShouldBe(1);
+    }
+
+    [Test]
+    public void Long_histogram_advice_whose_bounds_collide_as_doubles_falls_back_to_the_option_buckets()
+    {
+        using var bridged = new BridgedTestMeter(options => options.HistogramBuckets = [1, 2]);
+        // Distinct as longs, one double apart from neither: 2^53 + 1 converts to 2^53.
+        var advice = new InstrumentAdvice<long> { HistogramBucketBoundaries = [9_007_199_254_740_992L, 9_007_199_254_740_993L] };
+        bridged.Meter.CreateHistogram("test.huge", "By", "Huge.", null, advice).Record(1);
+
+        bridged.Registry.Families.OfType<MetricFamily<Histogram>>().Single().WithLabels([]).UpperBounds.ShouldBe([1, 2]);
+    }
+
     private static void RecordEveryInstrumentType(Meter meter)
     {
         var requests = meter.CreateCounter<long>("test.requests", "{request}", "Requests served.");
