@@ -15,6 +15,14 @@ public class MeterBridgeBenchmarks
     private static readonly KeyValuePair<string, object?> Method = new("http.request.method", "GET");
     private static readonly KeyValuePair<string, object?> Status = new("http.response.status_code", "200");
 
+    // Many values that differ only in their last digits, as tenant and model ids do: the tag cache's hash must still
+    // tell them apart.
+    private static readonly KeyValuePair<string, object?>[] Tenants = CreateTenants(1024);
+
+    private int _next;
+    private Otel.Counter<long> _oursByTenant = null!;
+    private Otel.Counter<long> _openTelemetryByTenant = null!;
+
     private Competitors _competitors = null!;
     private Otel.Meter _oursMeter = null!;
     private Otel.Meter _prometheusNetMeter = null!;
@@ -42,6 +50,14 @@ public class MeterBridgeBenchmarks
         _ours = _oursMeter.CreateCounter<long>("http.requests");
         _prometheusNet = _prometheusNetMeter.CreateCounter<long>("http.requests");
         _openTelemetry = _competitors.Meter.CreateCounter<long>("http.requests");
+        _oursByTenant = _oursMeter.CreateCounter<long>("tenant.requests");
+        _openTelemetryByTenant = _competitors.Meter.CreateCounter<long>("tenant.requests");
+        for (var i = 0; i < Tenants.Length; i++)
+        {
+            Ours_1024_tenants();
+            OpenTelemetry_1024_tenants();
+        }
+
         Ours();
         PrometheusNet();
         OpenTelemetry();
@@ -65,4 +81,21 @@ public class MeterBridgeBenchmarks
 
     [Benchmark(Baseline = true)]
     public void OpenTelemetry() => _openTelemetry.Add(1, Method, Status);
+
+    [Benchmark]
+    public void Ours_1024_tenants() => _oursByTenant.Add(1, Method, Tenants[_next++ & (Tenants.Length - 1)]);
+
+    [Benchmark]
+    public void OpenTelemetry_1024_tenants() => _openTelemetryByTenant.Add(1, Method, Tenants[_next++ & (Tenants.Length - 1)]);
+
+    private static KeyValuePair<string, object?>[] CreateTenants(int count)
+    {
+        var tenants = new KeyValuePair<string, object?>[count];
+        for (var i = 0; i < count; i++)
+        {
+            tenants[i] = new("tenant", "tenant-" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return tenants;
+    }
 }

@@ -87,8 +87,9 @@ internal sealed class TagSeriesCache<TSeries>
         return values.Length > 0 && ReferenceEquals(values[0], MetricFamily.OverflowLabelValue);
     }
 
-    // Tag values are mostly short strings, whose content hash (Marvin) would cost more than the rest of a hit; length
-    // and three characters spread them well enough, and Matches settles every collision.
+    // Tag values are mostly short strings, for which the randomized content hash (Marvin) costs more than the rest of a
+    // hit. Every character counts, though: ids such as tenant-0001 and tenant-0417 differ only inside, and a hash that
+    // skips them sends a thousand series down a few chains (1,072 ns a hit with 1,024 such values, against 11 ns).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -104,11 +105,22 @@ internal sealed class TagSeriesCache<TSeries>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ValueHash(object? value) => value switch
     {
-        string { Length: 0 } => 1,
-        string text => unchecked((text.Length * 397) ^ text[0] ^ (text[text.Length >> 1] << 8) ^ (text[^1] << 16)),
+        string text => StringHash(text),
         null => 0,
         _ => value.GetHashCode(),
     };
+
+    private static int StringHash(string text)
+    {
+        var hash = unchecked((int)2166136261);
+        foreach (var character in text)
+        {
+            hash = unchecked((hash ^ character) * 16777619);
+        }
+
+        // Buckets take the low bits; fold the high ones in, where FNV leaves most of the spread.
+        return hash ^ (hash >> 15);
+    }
 
     private sealed class Entry
     {
