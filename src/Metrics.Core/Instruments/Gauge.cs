@@ -37,8 +37,11 @@ public sealed class Gauge : MetricSeries
         MarkUpdated();
     }
 
-    /// <summary>Sets the value to the current Unix time in seconds.</summary>
-    public void SetToCurrentTime() => Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+    /// <summary>
+    /// Sets the value to the current Unix time in seconds, read from the registry's clock
+    /// (<see cref="MetricRegistryOptions.TimeProvider"/>) with its sub-second precision.
+    /// </summary>
+    public void SetToCurrentTime() => Set(UnixTime.Seconds(Family.Registry.TimeProvider));
 
     /// <summary>
     /// Increments now and decrements when the returned scope is disposed:

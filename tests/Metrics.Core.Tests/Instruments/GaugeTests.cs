@@ -35,15 +35,14 @@ public class GaugeTests
     }
 
     [Test]
-    public void SetToCurrentTime_sets_unix_seconds()
+    public void SetToCurrentTime_sets_unix_seconds_from_the_registry_clock()
     {
-        var gauge = new MetricRegistry().CreateGauge("last_success_time_seconds", "Last success.");
-        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_767_225_600_250));
+        var gauge = new MetricRegistry(new MetricRegistryOptions { TimeProvider = clock }).CreateGauge("last_success_time_seconds", "Last success.");
 
         gauge.SetToCurrentTime();
 
-        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        gauge.Value.ShouldBeInRange(before, after);
+        gauge.Value.ShouldBe(1_767_225_600.25);
     }
 
     [Test]
