@@ -16,7 +16,7 @@ internal static class ExpositionRules
 
         for (var i = 0; i < series.Count; i++)
         {
-            if (((ICallbackSeries)series[i]).Source.HasValue)
+            if (((ICallbackSeries)series[i]).Source.TryRead(out _))
             {
                 return true;
             }

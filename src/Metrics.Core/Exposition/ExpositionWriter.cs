@@ -65,11 +65,9 @@ internal static class ExpositionWriter
             case Gauge gauge:
                 WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
                 break;
-            case CallbackGauge gauge when gauge.HasValue:
-                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
-                break;
-            case CallbackCounter counter when counter.HasValue:
-                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, counter.Value);
+            // One read: a collection running meanwhile cannot pair "has a value" with a value that is gone.
+            case ICallbackSeries callback when callback.Source.TryRead(out var value):
+                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, value);
                 break;
             case Histogram histogram:
                 WriteHistogram(ref sink, style, histogram);

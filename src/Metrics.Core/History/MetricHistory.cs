@@ -248,11 +248,8 @@ public sealed class MetricHistory : IDisposable
             case Gauge gauge:
                 track.Values[slot] = gauge.Value;
                 return true;
-            case CallbackGauge gauge when gauge.HasValue:
-                track.Values[slot] = gauge.Value;
-                return true;
-            case CallbackCounter counter when counter.HasValue:
-                track.Values[slot] = counter.Value;
+            case ICallbackSeries callback when callback.Source.TryRead(out var value):
+                track.Values[slot] = value;
                 return true;
             case Histogram histogram:
                 var buckets = track.BucketsAt(slot);

@@ -22,9 +22,7 @@ public sealed class CallbackCounter : MetricSeries, ICallbackSeries
     }
 
     /// <summary>The total the callback returned at the latest collection, or NaN before the first or after a failed one.</summary>
-    public double Value => _source.Value;
+    public double Value => _source.TryRead(out var value) ? value : double.NaN;
 
     CallbackValue ICallbackSeries.Source => _source;
-
-    internal bool HasValue => _source.HasValue;
 }

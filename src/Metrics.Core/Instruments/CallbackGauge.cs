@@ -18,9 +18,7 @@ public sealed class CallbackGauge : MetricSeries, ICallbackSeries
     }
 
     /// <summary>The value the callback returned at the latest collection, or NaN before the first.</summary>
-    public double Value => _source.Value;
+    public double Value => _source.TryRead(out var value) ? value : double.NaN;
 
     CallbackValue ICallbackSeries.Source => _source;
-
-    internal bool HasValue => _source.HasValue;
 }

@@ -6,15 +6,21 @@ namespace Metrics;
 /// </summary>
 internal sealed class CallbackValue(Func<double> callback, bool isTotal)
 {
-    private long _bits;
-    private int _hasValue;
+    // Presence and value share one word, so a reader never pairs one collection's "has a value" with another's value:
+    // a signaling-NaN pattern that no callback's result is stored as (NaN results are stored as double.NaN) means none.
+    private const long NoValue = 0x7FF0_0000_0000_0001;
+
+    private long _bits = NoValue;
 
     public Func<double> Callback => callback;
 
-    public bool HasValue => Volatile.Read(ref _hasValue) != 0;
-
-    /// <summary>The latest value, or NaN when the latest collection gave none.</summary>
-    public double Value => HasValue ? AtomicDouble.Read(ref _bits) : double.NaN;
+    /// <summary>The latest value, read in one step; false when the latest collection gave none.</summary>
+    public bool TryRead(out double value)
+    {
+        var bits = Volatile.Read(ref _bits);
+        value = BitConverter.Int64BitsToDouble(bits);
+        return bits != NoValue;
+    }
 
     /// <summary>
     /// Runs the callback; returns false when it threw, or when a total came back negative, NaN or infinite. The
@@ -27,19 +33,18 @@ internal sealed class CallbackValue(Func<double> callback, bool isTotal)
             var value = callback();
             if (isTotal && !(double.IsFinite(value) && value >= 0))
             {
-                Volatile.Write(ref _hasValue, 0);
+                Volatile.Write(ref _bits, NoValue);
                 return false;
             }
 
-            AtomicDouble.Write(ref _bits, value);
-            Volatile.Write(ref _hasValue, 1);
+            Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(double.IsNaN(value) ? double.NaN : value));
             return true;
         }
 #pragma warning disable CA1031 // A user callback may throw anything; the scrape must survive it.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            Volatile.Write(ref _hasValue, 0);
+            Volatile.Write(ref _bits, NoValue);
             return false;
         }
     }
