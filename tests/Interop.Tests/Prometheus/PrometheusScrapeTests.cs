@@ -126,9 +126,7 @@ public sealed class PrometheusScrapeTests
             var le = labels.GetProperty("le").GetString()!;
             foreach (var exemplar in series.GetProperty("exemplars").EnumerateArray())
             {
-                var exemplarLabels = exemplar.GetProperty("labels");
-                _traceIds.ShouldContain(exemplarLabels.GetProperty("trace_id").GetString()!, $"exemplar on {series}");
-                exemplarLabels.GetProperty("span_id").GetString()!.Length.ShouldBe(16);
+                ShouldCarryASentTrace(exemplar, series);
                 var value = double.Parse(exemplar.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
                 if (le != "+Inf")
                 {
@@ -141,7 +139,24 @@ public sealed class PrometheusScrapeTests
 
         seen.ShouldBeGreaterThan(0, "Prometheus stored no exemplar of http_request_duration_seconds; the scrape did not carry OpenMetrics exemplars");
         var counters = await prometheus.QueryExemplarsAsync($"http_requests_total{{route=\"{Chat}\"}}");
-        counters.GetArrayLength().ShouldBeGreaterThan(0, "Prometheus stored no exemplar of http_requests_total");
+        var counterExemplars = 0;
+        foreach (var series in counters.EnumerateArray())
+        {
+            foreach (var exemplar in series.GetProperty("exemplars").EnumerateArray())
+            {
+                ShouldCarryASentTrace(exemplar, series);
+                counterExemplars++;
+            }
+        }
+
+        counterExemplars.ShouldBeGreaterThan(0, "Prometheus stored no exemplar of http_requests_total");
+    }
+
+    private void ShouldCarryASentTrace(JsonElement exemplar, JsonElement series)
+    {
+        var labels = exemplar.GetProperty("labels");
+        _traceIds.ShouldContain(labels.GetProperty("trace_id").GetString()!, $"exemplar on {series}");
+        labels.GetProperty("span_id").GetString()!.Length.ShouldBe(16);
     }
 
     private async Task SendTrafficAsync(TestGateway gateway)
