@@ -54,7 +54,8 @@ wait_until_up() {
 
 # get URL BODY_FILE [HEADERS_FILE]: prints the status code; the body goes to BODY_FILE.
 get() {
-  curl -s --max-time 15 -o "$2" -D "${3:-/dev/null}" -w '%{http_code}' "$1" || echo "000"
+  # curl prints 000 through -w itself when it gets no answer.
+  curl -s --max-time 15 -o "$2" -D "${3:-/dev/null}" -w '%{http_code}' "$1" || true
 }
 
 # expect_status WANT GOT WHAT

@@ -81,7 +81,7 @@ internal sealed class TagLayout
         hasUnknownTag = false;
         for (var i = 0; i < tags.Length; i++)
         {
-            var slot = SlotOf(tags[i].Key, i);
+            var slot = SlotOf(tags[i].Key);
             if (slot < 0)
             {
                 hasUnknownTag = true;
@@ -94,16 +94,10 @@ internal sealed class TagLayout
         return family.WithLabels(values);
     }
 
-    // Instruments pass their tag keys as the same string instances in the same order call after call, so the key at
-    // the tag's own position is tried first, by reference, before a scan.
-    private int SlotOf(string key, int position)
+    // Runs only when the instrument's tag cache misses, so a scan of a handful of keys is enough.
+    private int SlotOf(string key)
     {
         var keys = _keys;
-        if ((uint)position < (uint)keys.Length && ReferenceEquals(keys[position], key))
-        {
-            return _slots[position];
-        }
-
         for (var i = 0; i < keys.Length; i++)
         {
             if (string.Equals(keys[i], key, StringComparison.Ordinal))

@@ -198,7 +198,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         using var response = await _client.GetAsync(relative);
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, $"GET {relative}: {body}");
-        var root = JsonDocument.Parse(body).RootElement;
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
         root.GetProperty("status").GetString().ShouldBe("success", body);
         return root.GetProperty("data").Clone();
     }
