@@ -27,6 +27,8 @@ public sealed class RandomExpositionTests
         new TestCaseData(917535341, 1).SetName("Registry_917535341_1_summary_with_a_NaN_sum_leaves_it_out_of_openmetrics"),
         // Run 1104283802: a summary of negative observations, and OpenMetrics carried its negative _sum and quantiles.
         new TestCaseData(955516872, 2).SetName("Registry_955516872_2_summary_of_negative_observations_leaves_out_its_sum_and_negative_quantiles"),
+        // Run 1687927548: a gauge family with a label named le, which promtool lints and Prometheus accepts.
+        new TestCaseData(616098202, 696).SetName("Registry_616098202_696_gauge_with_a_label_named_le_passes_promtool_but_for_that_advice"),
     ];
 
     private static readonly Lazy<int> RunSeed = new(() =>
@@ -40,6 +42,8 @@ public sealed class RandomExpositionTests
         " metric names should not contain ':'",
         " metric names should not contain abbreviated units",
         " no help text",
+        // A label named le on a counter or gauge is the user's choice, which Prometheus ingests; promtool advises against it.
+        " non-histogram metrics should not have \"le\" label",
     ];
 
     [Test]
