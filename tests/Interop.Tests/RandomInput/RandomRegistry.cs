@@ -10,7 +10,8 @@ namespace Interop.Tests.RandomInput;
 /// label names and Unicode label values, measured through the public API, together with the OpenMetrics samples
 /// those measurements must expose, computed independently of the library (except where the library defines the
 /// value: a histogram's or summary's float <c>_sum</c> and a summary's quantile estimates, taken from its snapshot).
-/// Every family name ends in <c>_r{index}</c> (before any unit), so registries can share one exposition.
+/// Every family name ends in <c>_f{family}_r{index}</c> (before any unit), so families never collide and registries can
+/// share one exposition.
 /// </summary>
 internal sealed class RandomRegistry
 {
@@ -23,6 +24,7 @@ internal sealed class RandomRegistry
     private readonly Random _random;
     private readonly RandomText _text;
     private readonly string _tag;
+    private int _familyCount;
     private readonly List<ExpectedFamily> _families = [];
 
     private RandomRegistry(int seed, int index)
@@ -72,7 +74,9 @@ internal sealed class RandomRegistry
     {
         var unit = _random.Next(4) == 0 ? (_random.Next(3) == 0 ? _text.LabelName(6).ToLowerInvariant() : Units[_random.Next(Units.Length)]) : null;
         unit = unit is not null && SampleSuffixes.Any(suffix => unit.EndsWith(suffix, StringComparison.Ordinal)) ? "units" : unit;
-        var baseName = _text.MetricName() + _tag + (unit is null ? "" : "_" + unit);
+        // The family's number keeps names distinct within the registry: short random names repeat, and two families of
+        // one name (or one's samples named like another's) are refused at registration, by design.
+        var baseName = _text.MetricName() + "_f" + (_familyCount++).ToString(CultureInfo.InvariantCulture) + _tag + (unit is null ? "" : "_" + unit);
         baseName = baseName.StartsWith("__", StringComparison.Ordinal) ? "x" + baseName : baseName;
         var help = _text.Value(40);
         var options = new FamilyOptions { Unit = unit };
