@@ -1,11 +1,9 @@
 using Gateway.Configuration;
 using Gateway.Hosting;
+using Gateway.Listeners;
 using Gateway.Routing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 
-// dotnet run --project samples/Gateway [-- --demo-traffic] [--Gateway:MetricsEnabled=false]
+// dotnet run --project samples/Gateway [-- --demo-traffic] [--Gateway:MetricsEnabled=false] [--Gateway:ManagementUrls=http://127.0.0.1:5081]
 const string DemoTrafficSwitch = "--demo-traffic";
 var demoTraffic = args.Contains(DemoTrafficSwitch);
 var builder = GatewayApplication.CreateBuilder([.. args.Where(argument => argument != DemoTrafficSwitch)]);
@@ -13,17 +11,18 @@ builder.Services.AddSingleton<DemoTraffic>();
 var app = GatewayApplication.Build(builder);
 await app.StartAsync();
 
-var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToArray();
+var listeners = app.Services.GetRequiredService<GatewayListeners>();
 Console.WriteLine(StartupBanner.Render(
-    addresses,
+    listeners,
     app.Services.GetRequiredService<GatewayOptions>(),
     app.Services.GetRequiredService<ProviderDirectory>(),
     app.Services.GetRequiredService<ModelCatalog>()));
 
-if (demoTraffic && addresses.Length > 0)
+if (demoTraffic && listeners.PublicUrls.Count > 0)
 {
     var traffic = app.Services.GetRequiredService<DemoTraffic>();
-    _ = Task.Run(() => traffic.RunAsync(new Uri(addresses[0].TrimEnd('/') + "/"), app.Lifetime.ApplicationStopping));
+    var target = new Uri(GatewayListeners.ConnectableUrl(listeners.PublicUrls[0]) + "/");
+    _ = Task.Run(() => traffic.RunAsync(target, app.Lifetime.ApplicationStopping));
 }
 
 await app.WaitForShutdownAsync();

@@ -1,10 +1,8 @@
 using System.Security.Claims;
-using System.Text.Encodings.Web;
 using Gateway.Configuration;
 using Gateway.Surfaces;
 using Gateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Accounts;
@@ -12,15 +10,12 @@ namespace Gateway.Accounts;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> (OpenAI's convention) or <c>x-api-key: &lt;key&gt;</c>
 /// (Anthropic's) against the account keys and issued tokens, and answers 401 and 403 in the endpoint's API shape.
-/// Keys are never echoed, logged or put in a failure message.
+/// Keys are never echoed, logged or put in a failure message. It implements <see cref="IAuthenticationHandler"/>
+/// directly rather than deriving from <c>AuthenticationHandler</c>, whose every refusal logs at Information: a
+/// request without a valid key is routine on a public API, so refusals go to <see cref="AuthenticationRefusals"/>.
 /// </summary>
-internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
-    UrlEncoder encoder,
-    CredentialStore credentials,
-    GatewayMetrics metrics)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+internal sealed class ApiKeyAuthenticationHandler(CredentialStore credentials, GatewayMetrics metrics, AuthenticationRefusals refusals)
+    : IAuthenticationHandler
 {
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "ApiKey";
@@ -28,10 +23,19 @@ internal sealed class ApiKeyAuthenticationHandler(
     private const string AnthropicKeyHeader = "x-api-key";
     private const string BearerPrefix = "Bearer ";
 
+    private HttpContext _context = null!;
+
     /// <inheritdoc />
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
-        var secret = ReadSecret(Request);
+        _context = context;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<AuthenticateResult> AuthenticateAsync()
+    {
+        var secret = ReadSecret(_context.Request);
         if (secret is null)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
@@ -43,32 +47,35 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        Context.Features.Set(credential);
+        _context.Features.Set(credential);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, credential.Account.Name)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
     /// <inheritdoc />
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    public Task ChallengeAsync(AuthenticationProperties? properties)
     {
-        var surface = Context.GetEndpoint()?.Metadata.GetMetadata<ApiSurface>();
+        var endpoint = _context.GetEndpoint();
+        var surface = endpoint?.Metadata.GetMetadata<ApiSurface>();
         if (surface is not null)
         {
             metrics.RecordGatewayAnswer(surface, GatewayMetrics.None, StatusCodes.Status401Unauthorized);
         }
 
-        Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        var message = ReadSecret(Request) is null
+        var keyMissing = ReadSecret(_context.Request) is null;
+        refusals.Record(keyMissing, endpoint);
+        _context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        var message = keyMissing
             ? "Missing API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
             : "Invalid API key.";
-        return ApiErrors.WriteAsync(Context, StyleOf(surface), StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message);
+        return ApiErrors.WriteAsync(_context, StyleOf(surface), StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message);
     }
 
     /// <inheritdoc />
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+    public Task ForbidAsync(AuthenticationProperties? properties) =>
         ApiErrors.WriteAsync(
-            Context,
-            StyleOf(Context.GetEndpoint()?.Metadata.GetMetadata<ApiSurface>()),
+            _context,
+            StyleOf(_context.GetEndpoint()?.Metadata.GetMetadata<ApiSurface>()),
             StatusCodes.Status403Forbidden,
             ApiErrorKind.Permission,
             "This credential may not perform this operation.");

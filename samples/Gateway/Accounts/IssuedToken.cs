@@ -1,10 +1,13 @@
 namespace Gateway.Accounts;
 
 /// <summary>A gateway token as the store keeps it: never the secret itself, only its hash.</summary>
-internal sealed class IssuedToken(string id, string? name, Credential credential, DateTimeOffset createdAt, DateTimeOffset? expiresAt)
+internal sealed class IssuedToken(string id, string hash, string? name, Credential credential, DateTimeOffset createdAt, DateTimeOffset? expiresAt)
 {
     /// <summary>The public identifier, used to revoke the token.</summary>
     public string Id { get; } = id;
+
+    /// <summary>The SHA-256 hash of the secret, the key the store resolves it by.</summary>
+    public string Hash { get; } = hash;
 
     /// <summary>The caller's label for the token, if any.</summary>
     public string? Name { get; } = name;
@@ -17,4 +20,7 @@ internal sealed class IssuedToken(string id, string? name, Credential credential
 
     /// <summary>When the token stops working, or null for never.</summary>
     public DateTimeOffset? ExpiresAt { get; } = expiresAt;
+
+    /// <summary>Whether the token has expired at <paramref name="now"/>.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && expiry <= now;
 }

@@ -15,8 +15,30 @@ internal sealed class GatewayOptions
     /// </summary>
     public bool MetricsEnabled { get; set; } = true;
 
+    /// <summary>The default of <see cref="MaxOutputTokens"/>: 131,072.</summary>
+    public const int DefaultMaxOutputTokens = 131_072;
+
+    /// <summary>The default management listener: loopback only, port 5081.</summary>
+    public const string DefaultManagementUrls = "http://127.0.0.1:5081";
+
     /// <summary>The largest request body the LLM endpoints accept; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// The most output tokens a request may ask for in <c>max_tokens</c>, <c>max_completion_tokens</c> or
+    /// <c>max_output_tokens</c>; a larger (or non-positive, or non-integer) value gets 400 before any provider is asked.
+    /// </summary>
+    public int MaxOutputTokens { get; set; } = DefaultMaxOutputTokens;
+
+    /// <summary>
+    /// Where the operator endpoints listen (<c>/metrics</c>, <c>/v1/usage</c>, <c>/dashboard</c>, <c>/v1/stats</c>,
+    /// <c>/v1/accounts</c>, <c>/simulator/...</c>): one or more URLs separated by <c>;</c>, as <c>--urls</c> takes them.
+    /// They answer without a key, so they must stay on loopback unless <see cref="AllowRemoteManagement"/> is set.
+    /// </summary>
+    public string ManagementUrls { get; set; } = DefaultManagementUrls;
+
+    /// <summary>Lets <see cref="ManagementUrls"/> bind beyond loopback, for a network that only operators reach.</summary>
+    public bool AllowRemoteManagement { get; set; }
 
     /// <summary>Upstream providers by name; the name is the <c>provider</c> label.</summary>
     public Dictionary<string, ProviderOptions> Providers { get; init; } = new(StringComparer.Ordinal);
@@ -32,6 +54,9 @@ internal sealed class GatewayOptions
 
     /// <summary>The periodic backend probes.</summary>
     public HealthCheckOptions HealthChecks { get; init; } = new();
+
+    /// <summary>Limits on the gateway tokens accounts issue for themselves.</summary>
+    public TokenOptions Tokens { get; init; } = new();
 
     /// <summary>Settings shared by every simulated provider.</summary>
     public SimulationOptions Simulation { get; init; } = new();

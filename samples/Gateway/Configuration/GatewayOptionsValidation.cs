@@ -17,6 +17,11 @@ internal static class GatewayOptionsValidation
             problems.Add($"Gateway:MaxRequestBodyBytes is {options.MaxRequestBodyBytes}; it must be positive.");
         }
 
+        if (options.MaxOutputTokens < 1)
+        {
+            problems.Add($"Gateway:MaxOutputTokens is {options.MaxOutputTokens}; it must be positive.");
+        }
+
         foreach (var (name, provider) in options.Providers)
         {
             if (!provider.IsSimulated && !Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out _))
@@ -31,6 +36,7 @@ internal static class GatewayOptionsValidation
         }
 
         AddAccountProblems(options, problems);
+        AddTokenProblems(options.Tokens, problems);
         AddResilienceProblems(options.Resilience, problems);
         if (options.HealthChecks.Interval <= TimeSpan.Zero || options.HealthChecks.Timeout <= TimeSpan.Zero)
         {
@@ -80,6 +86,20 @@ internal static class GatewayOptionsValidation
             {
                 problems.Add($"Gateway:Resilience:{name} must be between 10 ms and 1 day.");
             }
+        }
+    }
+
+    private static void AddTokenProblems(TokenOptions tokens, List<string> problems)
+    {
+        if (tokens.MaxPerAccount < 1)
+        {
+            problems.Add("Gateway:Tokens:MaxPerAccount must be at least 1.");
+        }
+
+        // Whole seconds, as expires_in_seconds takes them; ten years keeps every expiry far from DateTimeOffset's end.
+        if (tokens.MinLifetime < TimeSpan.FromSeconds(1) || tokens.MaxLifetime < tokens.MinLifetime || tokens.MaxLifetime > TimeSpan.FromDays(3650))
+        {
+            problems.Add("Gateway:Tokens:MinLifetime must be at least 1 s, and MaxLifetime at least MinLifetime and at most 3650 days.");
         }
     }
 

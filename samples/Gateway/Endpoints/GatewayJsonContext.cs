@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Gateway.Simulation;
 using Gateway.Telemetry;
 
 namespace Gateway.Endpoints;
@@ -7,10 +8,10 @@ namespace Gateway.Endpoints;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(StatsReport))]
 [JsonSerializable(typeof(AccountsReport))]
-[JsonSerializable(typeof(IssueTokenRequest))]
+[JsonSerializable(typeof(AccountStats))]
 [JsonSerializable(typeof(IssuedTokenResponse))]
 [JsonSerializable(typeof(TokenList))]
-[JsonSerializable(typeof(FaultRequest))]
+[JsonSerializable(typeof(FaultMode))]
 [JsonSerializable(typeof(SimulatedProviderState))]
 [JsonSerializable(typeof(SimulatedProviderList))]
 [JsonSerializable(typeof(OpenAIModelList))]

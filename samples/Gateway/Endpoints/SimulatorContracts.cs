@@ -2,7 +2,7 @@ using Gateway.Simulation;
 
 namespace Gateway.Endpoints;
 
-/// <summary>The body of <c>POST /simulator/providers/{name}</c>.</summary>
+/// <summary>The body of <c>POST /simulator/providers/{name}</c>, as <see cref="FaultRequestReader"/> read it.</summary>
 /// <param name="Mode">The fault to show.</param>
 /// <param name="Count">How many completion requests it applies to; null for until changed.</param>
 internal sealed record FaultRequest(FaultMode Mode, int? Count);

@@ -1,59 +1,84 @@
-using System.Text.Json;
 using Gateway.Configuration;
+using Gateway.Routing;
 using Gateway.Simulation;
 using Gateway.Surfaces;
 
 namespace Gateway.Endpoints;
 
 /// <summary>
-/// The control endpoint of the simulated providers: <c>GET /simulator/providers</c> shows them, and
-/// <c>POST /simulator/providers/{name}</c> with <c>{"mode":"failing"}</c> (or <c>healthy</c>, <c>rate_limited</c>,
-/// <c>timeout</c>, optionally with <c>"count": n</c>) flips one at run time, to watch failover and the circuit breaker.
+/// The operators' control of the simulated providers: <c>GET /simulator/providers</c> (and <c>/{name}</c>) shows
+/// them, and <c>POST /simulator/providers/{name}</c> with <c>{"mode":"failing"}</c> (or <c>healthy</c>,
+/// <c>rate_limited</c>, <c>timeout</c>, optionally with <c>"count": n</c>) flips one at run time, to watch failover
+/// and the circuit breaker. Every tenant shares the providers, so the gateway maps these on its management listener.
 /// </summary>
 internal static class SimulatorEndpoints
 {
-    /// <summary>Maps both endpoints, behind an API key.</summary>
+    /// <summary>Maps the three endpoints.</summary>
     public static void MapSimulatorEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var simulator = endpoints.MapGroup("/simulator/providers").RequireAuthorization();
+        var simulator = endpoints.MapGroup("/simulator/providers");
         simulator.MapGet("", (SimulatedProviderFleet fleet) =>
             Results.Json(new SimulatedProviderList([.. fleet.All.Select(StateOf)]), GatewayJsonContext.Default.SimulatedProviderList));
+        simulator.MapGet("/{name}", (RequestDelegate)ShowAsync);
         simulator.MapPost("/{name}", (RequestDelegate)SetFaultAsync);
+    }
+
+    private static async Task ShowAsync(HttpContext context)
+    {
+        if (await FindAsync(context) is { } simulated)
+        {
+            await Results.Json(StateOf(simulated), GatewayJsonContext.Default.SimulatedProviderState).ExecuteAsync(context);
+        }
     }
 
     private static async Task SetFaultAsync(HttpContext context)
     {
-        var name = (string)context.Request.RouteValues["name"]!;
-        var fleet = context.RequestServices.GetRequiredService<SimulatedProviderFleet>();
-        if (!fleet.TryGet(name, out var simulated))
+        if (await FindAsync(context) is not { } simulated)
         {
-            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"No simulated provider is named '{name}'.");
             return;
         }
 
-        FaultRequest? request;
-        try
+        if (JsonContentType.Check(context.Request) is { } mediaTypeError)
         {
-            request = await JsonSerializer.DeserializeAsync(context.Request.Body, GatewayJsonContext.Default.FaultRequest, context.RequestAborted);
-        }
-        catch (JsonException exception)
-        {
-            await ApiErrors.WriteAsync(
-                context, ProviderStyle.OpenAI, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidJson,
-                $"Expected {{\"mode\": \"healthy\" | \"failing\" | \"rate_limited\" | \"timeout\", \"count\": optional positive number}}: {exception.Message}");
+            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status415UnsupportedMediaType, mediaTypeError);
             return;
         }
 
-        if (request is null || request.Count is < 1)
+        var body = await RequestBody.ReadAsync(context.Request, FaultRequestReader.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
         {
             await ApiErrors.WriteAsync(
-                context, ProviderStyle.OpenAI, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest,
-                "Send {\"mode\": ..., \"count\": n} with a positive count, or leave count out to keep the mode until changed.");
+                context, ProviderStyle.OpenAI, StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge,
+                $"The request body is larger than this endpoint's limit of {FaultRequestReader.MaxBodyBytes} bytes.");
+            return;
+        }
+
+        if (FaultRequestReader.Read(body, out var error) is not { } request)
+        {
+            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status400BadRequest, error!);
             return;
         }
 
         simulated.Faults.Set(request.Mode, request.Count);
         await Results.Json(StateOf(simulated), GatewayJsonContext.Default.SimulatedProviderState).ExecuteAsync(context);
+    }
+
+    private static async Task<SimulatedProvider?> FindAsync(HttpContext context)
+    {
+        var name = (string)context.Request.RouteValues["name"]!;
+        var fleet = context.RequestServices.GetRequiredService<SimulatedProviderFleet>();
+        if (fleet.TryGet(name, out var simulated))
+        {
+            return simulated;
+        }
+
+        var message = context.RequestServices.GetRequiredService<ProviderDirectory>().TryGet(name, out _)
+            ? $"Provider '{EchoedText.Cut(name)}' is real (it has a BaseUrl); only simulated providers take faults."
+            : $"No simulated provider is named '{EchoedText.Cut(name)}'.";
+        var names = fleet.All.Select(provider => provider.Name).ToArray();
+        message += names.Length == 0 ? " This gateway simulates no provider." : $" The simulated providers are: {string.Join(", ", names)}.";
+        await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status404NotFound, ApiErrorKind.NotFound, message);
+        return null;
     }
 
     private static SimulatedProviderState StateOf(SimulatedProvider simulated)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Accounts;
 using Gateway.Configuration;
 using Gateway.Surfaces;
@@ -7,12 +6,11 @@ namespace Gateway.Endpoints;
 
 /// <summary>
 /// Gateway API tokens: <c>POST /v1/tokens</c> issues one for the caller's account, <c>GET /v1/tokens</c> lists them,
-/// <c>DELETE /v1/tokens/{id}</c> revokes one. Only an account key may manage tokens; a token cannot mint more.
+/// <c>DELETE /v1/tokens/{id}</c> revokes one. Only an account key may manage tokens; a token cannot mint more. An
+/// account holds at most <see cref="TokenOptions.MaxPerAccount"/> live tokens, each living for a bounded time or until revoked.
 /// </summary>
 internal static class TokenEndpoints
 {
-    private const int MaxNameLength = 200;
-
     /// <summary>Maps the three token endpoints.</summary>
     public static void MapTokenEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -29,35 +27,24 @@ internal static class TokenEndpoints
             return;
         }
 
-        IssueTokenRequest? request = null;
-        if (context.Request.ContentLength is not 0)
+        var options = context.RequestServices.GetRequiredService<GatewayOptions>();
+        var (request, status, error) = await TokenRequestReader.ReadAsync(context.Request, options.Tokens);
+        if (request is null)
         {
-            try
-            {
-                request = await JsonSerializer.DeserializeAsync(context.Request.Body, GatewayJsonContext.Default.IssueTokenRequest, context.RequestAborted);
-            }
-            catch (JsonException exception)
-            {
-                await BadRequestAsync(context, ApiErrorKind.InvalidJson, $"The request body is not valid JSON: {exception.Message}");
-                return;
-            }
-        }
-
-        if (request?.ExpiresInSeconds is <= 0)
-        {
-            await BadRequestAsync(context, ApiErrorKind.InvalidRequest, "'expires_in_seconds' must be positive, or left out for a token that lasts until revoked.");
-            return;
-        }
-
-        if (request?.Name is { Length: > MaxNameLength })
-        {
-            await BadRequestAsync(context, ApiErrorKind.InvalidRequest, $"'name' must be at most {MaxNameLength} characters.");
+            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, status, error!);
             return;
         }
 
         var store = context.RequestServices.GetRequiredService<CredentialStore>();
-        var lifetime = request?.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        var (token, secret) = store.Issue(credential.Account, request?.Name, lifetime);
+        var lifetime = request.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        if (!store.TryIssue(credential.Account, request.Name, lifetime, out var token, out var secret))
+        {
+            await ApiErrors.WriteAsync(
+                context, ProviderStyle.OpenAI, StatusCodes.Status400BadRequest, ApiErrorKind.TokenLimitReached,
+                $"Account '{credential.Account.Name}' already holds {store.MaxPerAccount} live tokens, the most it may; revoke one with DELETE /v1/tokens/{{id}} first.");
+            return;
+        }
+
         var body = new IssuedTokenResponse(token.Id, secret, credential.Account.Name, token.Name, token.CreatedAt, token.ExpiresAt);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Location = $"/v1/tokens/{token.Id}";
@@ -89,7 +76,7 @@ internal static class TokenEndpoints
         var store = context.RequestServices.GetRequiredService<CredentialStore>();
         if (!store.Revoke(credential.Account, id))
         {
-            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"No token '{id}' belongs to this account.");
+            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"No live token '{EchoedText.Cut(id)}' belongs to this account.");
             return;
         }
 
@@ -109,7 +96,4 @@ internal static class TokenEndpoints
             "Gateway tokens are managed with the account's API key; a gateway token cannot manage tokens.");
         return null;
     }
-
-    private static Task BadRequestAsync(HttpContext context, ApiErrorKind kind, string message) =>
-        ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status400BadRequest, kind, message);
 }

@@ -2,11 +2,13 @@ using Gateway.Accounts;
 using Gateway.Configuration;
 using Gateway.Endpoints;
 using Gateway.Health;
+using Gateway.Listeners;
 using Gateway.Resilience;
 using Gateway.Routing;
 using Gateway.Simulation;
 using Gateway.Telemetry;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Hosting;
 
@@ -23,9 +25,16 @@ internal static class GatewayApplication
     /// <exception cref="InvalidOperationException">The configuration is invalid; the message lists every problem.</exception>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
-        var options = ReadOptions(builder.Configuration);
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        var listeners = GatewayListeners.FromConfiguration(builder.Configuration, options);
+        ThrowIfInvalid([.. GatewayOptionsValidation.Problems(options), .. listeners.Problems()]);
+
+        // Kestrel applies endpoint defaults, such as connection metrics, only to listeners declared after them.
         MetricsComposition.AddMetrics(builder, options);
+        listeners.Bind(builder.WebHost);
+        builder.Services.AddSingleton(listeners);
         ConfigureServices(builder.Services, options);
+        AuthenticationRefusals.QuietFrameworkLogs(builder.Logging);
         var app = builder.Build();
         ConfigurePipeline(app, options);
 
@@ -40,28 +49,25 @@ internal static class GatewayApplication
         return app;
     }
 
-    private static GatewayOptions ReadOptions(ConfigurationManager configuration)
+    private static void ThrowIfInvalid(List<string> problems)
     {
-        var options = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        var problems = GatewayOptionsValidation.Problems(options);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(
                 "The gateway configuration is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(problem => "  - " + problem)));
         }
-
-        return options;
     }
 
     private static void ConfigureServices(IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<ProviderDirectory>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<CredentialStore>();
+        services.AddSingleton<AuthenticationRefusals>();
         services.AddSingleton<LlmProxy>();
         services.AddSingleton<StatsReporter>();
 
@@ -71,8 +77,12 @@ internal static class GatewayApplication
         services.AddHostedService<BackendHealthMonitor>();
 
         services.AddProviderHttpClients(options);
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        services.AddAuthentication(authentication =>
+        {
+            authentication.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName;
+            authentication.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, displayName: null);
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
         services.AddAuthorization();
         services.AddAccountRateLimiting();
         services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends");
@@ -86,10 +96,17 @@ internal static class GatewayApplication
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapLlmEndpoints();
-        app.MapStatsEndpoints();
-        app.MapTokenEndpoints();
-        app.MapSimulatorEndpoints();
+        // Tenants reach only the APIs and their own account; operators reach the rest on a listener of their own.
+        var tenants = app.MapGroup("").RequireListener(GatewayListeners.Public);
+        tenants.MapLlmEndpoints();
+        tenants.MapTokenEndpoints();
+        tenants.MapAccountEndpoint();
+
+        var operators = app.MapGroup("").RequireListener(GatewayListeners.Management);
+        MetricsComposition.MapMetricsEndpoints(operators, options);
+        operators.MapStatsEndpoints();
+        operators.MapSimulatorEndpoints();
+
         app.MapHealthEndpoint();
     }
 }

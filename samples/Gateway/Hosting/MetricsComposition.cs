@@ -44,24 +44,35 @@ internal static class MetricsComposition
     }
 
     /// <summary>
-    /// Adds request metrics, the <c>/metrics</c> and <c>/v1/usage</c> endpoints, the history, stream and WebSocket
-    /// endpoints under <c>/v1/usage/</c>, and the <c>/dashboard</c> page. It runs right after routing: the
-    /// matched endpoint is known on entry, so the scrape itself never shows in <c>http_requests_in_flight</c>, and every
-    /// request that authentication and rate limiting turn away is still recorded.
+    /// Adds request metrics. It runs right after routing: the matched endpoint is known on entry, so the scrape itself
+    /// never shows in <c>http_requests_in_flight</c>, and every request that authentication and rate limiting turn
+    /// away is still recorded.
     /// </summary>
     public static void UseMetrics(WebApplication app, GatewayOptions options)
+    {
+        if (options.MetricsEnabled)
+        {
+            app.UsePrometheusRequestMetrics();
+        }
+    }
+
+    /// <summary>
+    /// Maps the <c>/metrics</c> and <c>/v1/usage</c> endpoints, the history, stream and WebSocket endpoints under
+    /// <c>/v1/usage/</c>, and the <c>/dashboard</c> page into <paramref name="operators"/>: they show every tenant's
+    /// usage, so the gateway serves them on its management listener only.
+    /// </summary>
+    public static void MapMetricsEndpoints(IEndpointRouteBuilder operators, GatewayOptions options)
     {
         if (!options.MetricsEnabled)
         {
             return;
         }
 
-        app.UsePrometheusRequestMetrics();
-        app.MapPrometheusMetrics("/metrics");
-        app.MapMetricsUsage("/v1/usage");
-        app.MapMetricsUsageHistory("/v1/usage/history");
-        app.MapMetricsUsageStream("/v1/usage/stream");
-        app.MapMetricsUsageWebSocket("/v1/usage/ws");
-        app.MapMetricsDashboard("/dashboard", static dashboard => dashboard.Title = "LLM gateway");
+        operators.MapPrometheusMetrics("/metrics");
+        operators.MapMetricsUsage("/v1/usage");
+        operators.MapMetricsUsageHistory("/v1/usage/history");
+        operators.MapMetricsUsageStream("/v1/usage/stream");
+        operators.MapMetricsUsageWebSocket("/v1/usage/ws");
+        operators.MapMetricsDashboard("/dashboard", static dashboard => dashboard.Title = "LLM gateway");
     }
 }

@@ -1,23 +1,31 @@
 using System.Globalization;
 using System.Text;
 using Gateway.Configuration;
+using Gateway.Listeners;
 using Gateway.Routing;
 
 namespace Gateway.Hosting;
 
 /// <summary>
-/// What <c>dotnet run</c> prints once the gateway listens: its URLs, the providers, the demo keys and commands to try.
-/// It is written to the console, not through logging, and shows only keys of accounts marked <c>"Demo": true</c>,
-/// the published demo keys; any other key is never printed.
+/// What <c>dotnet run</c> prints once the gateway listens: its two listeners and what each serves, the providers,
+/// the demo keys and commands to try. It is written to the console, not through logging, and shows only keys of
+/// accounts marked <c>"Demo": true</c>, the published demo keys; any other key is never printed.
 /// </summary>
 internal static class StartupBanner
 {
-    /// <summary>The banner for a gateway listening on <paramref name="addresses"/>.</summary>
-    public static string Render(IReadOnlyList<string> addresses, GatewayOptions options, ProviderDirectory providers, ModelCatalog models)
+    /// <summary>The banner for a gateway bound to <paramref name="listeners"/>.</summary>
+    public static string Render(GatewayListeners listeners, GatewayOptions options, ProviderDirectory providers, ModelCatalog models)
     {
-        var url = addresses.Count > 0 ? addresses[0].TrimEnd('/') : "http://localhost:5000";
+        var url = GatewayListeners.ConnectableUrl(listeners.PublicUrls[0]);
+        var management = GatewayListeners.ConnectableUrl(listeners.ManagementUrls[0]);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"LLM gateway listening on {string.Join(", ", addresses)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"LLM gateway listening on {string.Join(", ", listeners.PublicUrls)}");
+        text.AppendLine("  for tenants, with a key: /v1/chat/completions, /v1/responses, /v1/messages, /v1/models, /v1/tokens, /v1/accounts/me; and /health");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Management listener on {string.Join(", ", listeners.ManagementUrls)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  for operators, without a key: {(options.MetricsEnabled ? "/metrics, /v1/usage, /dashboard, " : "")}/v1/stats, /v1/accounts, /simulator/providers; and /health");
+        text.AppendLine(listeners.ManagementIsRemote
+            ? "  WARNING: it is reachable beyond loopback (Gateway:AllowRemoteManagement); only operators' networks may reach it."
+            : "  loopback only; set Gateway:ManagementUrls to move it.");
         text.AppendLine("Providers:");
         foreach (var provider in providers.All)
         {
@@ -32,10 +40,10 @@ internal static class StartupBanner
         }
 
         var demoKey = AppendKeys(text, options);
-        AppendTryLines(text, url, demoKey ?? "<your key>", models);
+        AppendTryLines(text, url, management, demoKey ?? "<your key>", models, options.MetricsEnabled);
         if (options.MetricsEnabled)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Live dashboard: {url}/dashboard");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Live dashboard: {management}/dashboard");
         }
 
         text.AppendLine(options.MetricsEnabled
@@ -64,7 +72,7 @@ internal static class StartupBanner
         return first;
     }
 
-    private static void AppendTryLines(StringBuilder text, string url, string key, ModelCatalog models)
+    private static void AppendTryLines(StringBuilder text, string url, string management, string key, ModelCatalog models, bool metricsEnabled)
     {
         text.AppendLine("Try:");
         if (models.All.FirstOrDefault(route => route.Style == ProviderStyle.OpenAI) is { } openAI)
@@ -73,7 +81,10 @@ internal static class StartupBanner
             text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{openAI.Name}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
             text.AppendLine(CultureInfo.InvariantCulture, $"  curl -sN {url}/v1/chat/completions -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\");
             text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{openAI.Name}\",\"stream\":true,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -X POST {url}/simulator/providers/{openAI.Providers[0].Name} -H 'Authorization: Bearer {key}' -d '{{\"mode\":\"failing\"}}'");
+            if (openAI.Providers[0].Options.IsSimulated)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {management}/simulator/providers/{openAI.Providers[0].Name} -H 'Content-Type: application/json' -d '{{\"mode\":\"failing\"}}'");
+            }
         }
 
         if (models.All.FirstOrDefault(route => route.Style == ProviderStyle.Anthropic) is { } anthropic)
@@ -82,7 +93,12 @@ internal static class StartupBanner
             text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{anthropic.Name}\",\"max_tokens\":64,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/metrics");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/stats");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/accounts/me -H 'Authorization: Bearer {key}'");
+        if (metricsEnabled)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {management}/metrics");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {management}/v1/stats");
     }
 }

@@ -9,7 +9,8 @@ namespace Gateway.Resilience;
 /// <summary>
 /// The Polly pipeline of one provider's <c>HttpClient</c>, outermost first: a total timeout, retries with
 /// exponential backoff (honouring <c>Retry-After</c>), a circuit breaker, and a per-attempt timeout. The metrics
-/// come from Polly's own callbacks, so <c>llm_circuit_state</c> follows the breaker's real transitions.
+/// come from Polly's own callbacks, so <c>llm_circuit_state</c> follows the breaker's real transitions. What is
+/// retried and what the breaker counts is <see cref="ProviderFaults"/>'s decision.
 /// </summary>
 internal static class ProviderPipeline
 {
@@ -25,6 +26,7 @@ internal static class ProviderPipeline
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = options.RetryJitter,
+                ShouldHandle = static arguments => ValueTask.FromResult(ProviderFaults.IsTransient(arguments.Outcome)),
                 OnRetry = _ =>
                 {
                     provider.Metrics.RecordRetry();
@@ -35,6 +37,7 @@ internal static class ProviderPipeline
 
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
+            ShouldHandle = static arguments => ValueTask.FromResult(ProviderFaults.IsProviderFault(arguments.Outcome)),
             FailureRatio = options.FailureRatio,
             MinimumThroughput = options.MinimumThroughput,
             SamplingDuration = options.SamplingDuration,

@@ -10,8 +10,9 @@ namespace Gateway.Routing;
 
 /// <summary>
 /// Serves one LLM request: reads and checks it, then walks the model's provider chain. Each provider's
-/// <c>HttpClient</c> carries its own Polly retries and circuit breaker; when a provider still fails with a
-/// retryable error (429, 5xx, timeout, connection, open circuit) the next one takes over, which is failover.
+/// <c>HttpClient</c> carries its own Polly retries and circuit breaker; when a provider still fails with a fault of
+/// its own (429, 5xx, timeout, connection, refused credentials, open circuit) the next one takes over, which is
+/// failover. A malformed request is refused here, before any provider sees it.
 /// </summary>
 internal sealed partial class LlmProxy(
     IHttpClientFactory clients,
@@ -32,6 +33,12 @@ internal sealed partial class LlmProxy(
         var account = context.GetCredential().Account;
         account.Metrics.RecordRequest();
 
+        if (JsonContentType.Check(context.Request) is { } mediaTypeError)
+        {
+            await RefuseAsync(context, surface, GatewayMetrics.None, StatusCodes.Status415UnsupportedMediaType, mediaTypeError);
+            return;
+        }
+
         var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
         if (body is null)
         {
@@ -42,9 +49,9 @@ internal sealed partial class LlmProxy(
         }
 
         // Token usage only feeds metrics: with metrics off, requests go upstream untouched and responses unparsed.
-        if (!LlmRequest.TryParse(body, surface, metrics.Enabled, out var request, out var errorKind, out var error))
+        if (!LlmRequest.TryParse(body, surface, metrics.Enabled, options.MaxOutputTokens, out var request, out var error))
         {
-            await RefuseAsync(context, surface, GatewayMetrics.None, StatusCodes.Status400BadRequest, errorKind, error);
+            await RefuseAsync(context, surface, GatewayMetrics.None, StatusCodes.Status400BadRequest, error);
             return;
         }
 
@@ -52,7 +59,7 @@ internal sealed partial class LlmProxy(
         {
             await RefuseAsync(
                 context, surface, GatewayMetrics.None, StatusCodes.Status404NotFound, ApiErrorKind.ModelNotFound,
-                $"The model '{request.Model}' does not exist on this gateway; GET /v1/models lists the models it serves.");
+                $"The model '{EchoedText.Cut(request.Model)}' does not exist on this gateway; GET /v1/models lists the models it serves.");
             return;
         }
 
@@ -185,7 +192,7 @@ internal sealed partial class LlmProxy(
 
         if (!response.IsSuccessStatusCode)
         {
-            // A 4xx other than 429 is the provider's verdict on the request itself: relayed, not retried elsewhere.
+            // A 4xx that is no provider fault is its verdict on the request itself: relayed, not retried elsewhere.
             metrics.RecordError(ErrorTypes.BadRequest, provider.Name);
         }
 
@@ -216,11 +223,14 @@ internal sealed partial class LlmProxy(
     private static bool IsEventStream(HttpResponseMessage response) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private async Task RefuseAsync(HttpContext context, ApiSurface surface, string model, int status, ApiErrorKind kind, string message)
+    private Task RefuseAsync(HttpContext context, ApiSurface surface, string model, int status, ApiErrorKind kind, string message) =>
+        RefuseAsync(context, surface, model, status, new RequestError(kind, message));
+
+    private async Task RefuseAsync(HttpContext context, ApiSurface surface, string model, int status, RequestError error)
     {
         metrics.RecordError(ErrorTypes.BadRequest, GatewayMetrics.None);
         metrics.RecordGatewayAnswer(surface, model, status);
-        await ApiErrors.WriteAsync(context, surface.Style, status, kind, message);
+        await ApiErrors.WriteAsync(context, surface.Style, status, error);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: failing over from {From} to {To} because {Reason}.")]

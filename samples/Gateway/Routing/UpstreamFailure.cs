@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Resilience;
 using Gateway.Telemetry;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -20,7 +21,10 @@ internal sealed class UpstreamFailure(string errorType, string summary)
     /// <summary>Whether the provider is only busy or fenced off (429 or an open circuit), rather than broken.</summary>
     public bool IsUnavailable => ErrorType is ErrorTypes.Upstream429 or ErrorTypes.CircuitOpen;
 
-    /// <summary>The failure a response status stands for, or null when the status is the provider's real answer.</summary>
+    /// <summary>
+    /// The failure a response status stands for, or null when the status is the provider's real answer to the
+    /// request, which the client gets as it is: a success, or a 4xx about the request itself (400, 404, 413, 422, …).
+    /// </summary>
     public static UpstreamFailure? FromStatus(string provider, HttpStatusCode status)
     {
         var code = (int)status;
@@ -28,6 +32,7 @@ internal sealed class UpstreamFailure(string errorType, string summary)
         {
             StatusCodes.Status429TooManyRequests => new(ErrorTypes.Upstream429, $"provider '{provider}' answered 429 Too Many Requests"),
             StatusCodes.Status408RequestTimeout => new(ErrorTypes.Timeout, $"provider '{provider}' answered 408 Request Timeout"),
+            _ when ProviderFaults.IsCredentialRefusal(code) => new(ErrorTypes.UpstreamAuth, $"provider '{provider}' refused the gateway's credentials ({code} {ReasonOf(code)})"),
             >= 500 => new(ErrorTypes.Upstream5xx, $"provider '{provider}' answered {code} {ReasonOf(code)}"),
             _ => null,
         };

@@ -16,6 +16,9 @@ namespace Gateway.Simulation;
 /// </summary>
 internal sealed class SimulatedProvider : IAsyncDisposable
 {
+    private const int MaxBodyBytes = 32 * 1024 * 1024;
+    private static readonly RequestError TooLarge = new(ApiErrorKind.RequestTooLarge, $"The request body is larger than {MaxBodyBytes} bytes.");
+
     private readonly SimulatedProviderOptions _options;
     private readonly bool _zeroLatency;
     private readonly IReadOnlyList<string> _models;
@@ -82,14 +85,17 @@ internal sealed class SimulatedProvider : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context, SurfaceSimulation simulation)
     {
         var cancellationToken = context.RequestAborted;
-        JsonDocument document;
-        try
+        // Like the real APIs, a body that is not valid UTF-8 JSON is the client's 400, never a server error.
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (body is null)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, cancellationToken);
+            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status413PayloadTooLarge, TooLarge);
+            return;
         }
-        catch (JsonException exception)
+
+        if (!JsonRequestBody.TryParseObject(body, out var document, out var error))
         {
-            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidJson, $"Could not parse the JSON body: {exception.Message}");
+            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, error);
             return;
         }
 

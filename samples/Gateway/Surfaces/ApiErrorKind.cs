@@ -24,6 +24,12 @@ internal enum ApiErrorKind
     /// <summary>The body is over the configured limit.</summary>
     RequestTooLarge,
 
+    /// <summary>The body is not declared as JSON.</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The account already holds as many live gateway tokens as it may.</summary>
+    TokenLimitReached,
+
     /// <summary>The account is over its rate limit.</summary>
     RateLimited,
 

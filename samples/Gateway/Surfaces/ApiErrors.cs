@@ -11,31 +11,38 @@ namespace Gateway.Surfaces;
 /// </summary>
 internal static class ApiErrors
 {
-    /// <summary>Writes <paramref name="status"/> and the error body in <paramref name="style"/>'s shape.</summary>
-    public static Task WriteAsync(HttpContext context, ProviderStyle style, int status, ApiErrorKind kind, string message)
+    /// <summary>
+    /// Writes <paramref name="status"/> and the error body in <paramref name="style"/>'s shape; <paramref name="param"/>
+    /// names the request field at fault, which OpenAI's shape carries as <c>param</c>.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, ProviderStyle style, int status, ApiErrorKind kind, string message, string? param = null)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";
         response.Headers[HeaderNames.CacheControl] = "no-store";
-        var body = Serialize(style, kind, message);
+        var body = Serialize(style, kind, message, param);
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
+    /// <summary>Writes <paramref name="error"/> with <paramref name="status"/> in <paramref name="style"/>'s shape.</summary>
+    public static Task WriteAsync(HttpContext context, ProviderStyle style, int status, RequestError error) =>
+        WriteAsync(context, style, status, error.Kind, error.Message, error.Param);
+
     /// <summary>The UTF-8 JSON error body for <paramref name="style"/>.</summary>
-    public static byte[] Serialize(ProviderStyle style, ApiErrorKind kind, string message)
+    public static byte[] Serialize(ProviderStyle style, ApiErrorKind kind, string message, string? param = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, ApiJson.WriterOptions))
         {
-            Write(json, style, kind, message);
+            Write(json, style, kind, message, param);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes the error object for <paramref name="style"/> into <paramref name="json"/>.</summary>
-    public static void Write(Utf8JsonWriter json, ProviderStyle style, ApiErrorKind kind, string message)
+    public static void Write(Utf8JsonWriter json, ProviderStyle style, ApiErrorKind kind, string message, string? param = null)
     {
         json.WriteStartObject();
         if (style == ProviderStyle.Anthropic)
@@ -51,7 +58,7 @@ internal static class ApiErrors
             json.WriteStartObject("error");
             json.WriteString("message", message);
             json.WriteString("type", OpenAIType(kind));
-            json.WriteNull("param");
+            json.WriteString("param", param);
             if (OpenAICode(kind) is { } code)
             {
                 json.WriteString("code", code);
@@ -77,6 +84,8 @@ internal static class ApiErrors
         ApiErrorKind.ModelNotFound => "model_not_found",
         ApiErrorKind.NotFound => "not_found",
         ApiErrorKind.RequestTooLarge => "request_too_large",
+        ApiErrorKind.UnsupportedMediaType => "unsupported_media_type",
+        ApiErrorKind.TokenLimitReached => "token_limit_reached",
         ApiErrorKind.RateLimited => "rate_limit_exceeded",
         ApiErrorKind.UpstreamFailed => "upstream_failed",
         ApiErrorKind.UpstreamUnavailable => "upstream_unavailable",

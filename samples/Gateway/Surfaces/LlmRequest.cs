@@ -27,7 +27,8 @@ internal sealed class LlmRequest
     public byte[] ForwardBody { get; }
 
     /// <summary>
-    /// Reads <paramref name="body"/> as a request to <paramref name="surface"/>, or explains why it is not one.
+    /// Reads <paramref name="body"/> as a request to <paramref name="surface"/>, or explains why it is not one:
+    /// the body must be strict JSON (<see cref="JsonRequestBody"/>) whose fields pass <see cref="RequestFieldChecks"/>.
     /// With <paramref name="askForStreamUsage"/>, a streaming OpenAI Chat request that does not ask for usage is
     /// rewritten to ask for it.
     /// </summary>
@@ -35,53 +36,45 @@ internal sealed class LlmRequest
         byte[] body,
         ApiSurface surface,
         bool askForStreamUsage,
+        int maxOutputTokens,
         [NotNullWhen(true)] out LlmRequest? request,
-        out ApiErrorKind errorKind,
-        out string error)
+        [NotNullWhen(false)] out RequestError? error)
     {
         request = null;
-        errorKind = ApiErrorKind.InvalidRequest;
-        JsonDocument document;
-        try
+        if (!JsonRequestBody.TryParseObject(body, out var document, out error))
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException exception)
-        {
-            errorKind = ApiErrorKind.InvalidJson;
-            error = $"The request body is not valid JSON: {exception.Message}";
             return false;
         }
 
-        using (document)
+        using var parsed = document;
+        var root = document.RootElement;
+        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "The request body must be a JSON object.";
-                return false;
-            }
-
-            if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
-            {
-                error = "The 'model' field is required and must be a non-empty string.";
-                return false;
-            }
-
-            if (!HasInput(root, surface))
-            {
-                error = surface.InputField == "input"
-                    ? "The 'input' field is required and must be a string or an array."
-                    : "The 'messages' field is required and must be an array.";
-                return false;
-            }
-
-            var stream = root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == JsonValueKind.True;
-            var forward = askForStreamUsage && stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body, root) : body;
-            request = new LlmRequest(modelName, stream, forward);
-            error = "";
-            return true;
+            error = new(ApiErrorKind.InvalidRequest, "The 'model' field is required and must be a non-empty string.", "model");
+            return false;
         }
+
+        if (!HasInput(root, surface))
+        {
+            error = new(
+                ApiErrorKind.InvalidRequest,
+                surface.InputField == "input"
+                    ? "The 'input' field is required and must be a string or an array."
+                    : "The 'messages' field is required and must be an array.",
+                surface.InputField);
+            return false;
+        }
+
+        error = RequestFieldChecks.Check(root, maxOutputTokens);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        var stream = root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == JsonValueKind.True;
+        var forward = askForStreamUsage && stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body, root) : body;
+        request = new LlmRequest(modelName, stream, forward);
+        return true;
     }
 
     private static bool HasInput(JsonElement root, ApiSurface surface)

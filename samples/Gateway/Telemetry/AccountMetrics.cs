@@ -39,6 +39,10 @@ internal sealed class AccountMetrics
         }
     }
 
+    /// <summary>The account's totals now, read from its own series: what <c>/v1/accounts</c> reports for it.</summary>
+    public AccountStats Read(string account) =>
+        new(account, _requests.Value, _rateLimited.Value, _promptTokens.Value, _completionTokens.Value);
+
     /// <summary>Adds the tokens one request used.</summary>
     public void RecordTokens(long prompt, long completion)
     {

@@ -12,6 +12,9 @@ internal static class ErrorTypes
     /// <summary>The provider answered 429.</summary>
     public const string Upstream429 = "upstream_429";
 
+    /// <summary>The provider refused the gateway's own credentials (401 or 403): a configuration fault, not the client's.</summary>
+    public const string UpstreamAuth = "upstream_auth";
+
     /// <summary>The connection failed, or broke during a stream.</summary>
     public const string Connection = "connection";
 
