@@ -49,10 +49,10 @@ public class KeySecrecyTests
         await RecordAsync(await gateway.PostAsync("/v1/chat/completions", Requests.Chat(GptModel, "hello"), "test-key-limited-31aa"));
         await RecordAsync(await gateway.SendAsync(HttpMethod.Get, "/v1/models", token));
         await RecordAsync(await gateway.SendAsync(HttpMethod.Get, "/v1/tokens", TestKeys.Alpha));
-        await RecordAsync(await gateway.SendAsync(HttpMethod.Get, "/simulator/providers", TestKeys.Alpha));
-        foreach (var path in new[] { "/v1/stats", "/v1/accounts", "/health" })
+        await RecordAsync(await gateway.SendAsync(HttpMethod.Get, "/v1/accounts/me", token));
+        foreach (var path in new[] { "/simulator/providers", "/v1/stats", "/v1/accounts", "/health", "/v1/usage" })
         {
-            await RecordAsync(await gateway.SendAsync(HttpMethod.Get, path, key: null));
+            await RecordAsync(await gateway.SendManagementAsync(HttpMethod.Get, path));
         }
 
         outputs.AppendLine(await gateway.ScrapeTextAsync());

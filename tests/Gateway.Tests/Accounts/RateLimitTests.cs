@@ -49,23 +49,25 @@ public class RateLimitTests
         metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", "none"), ("model", "none"), ("status", "429")).ShouldBe(1);
         metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", OpenAIPrimary), ("model", GptModel), ("status", "200")).ShouldBe(3);
 
-        var accounts = await gateway.GetJsonAsync("/v1/accounts");
+        var accounts = await gateway.ManagementJsonAsync("/v1/accounts");
         var limited = accounts.GetProperty("accounts").EnumerateArray().Single(account => account.GetProperty("name").GetString() == "limited");
         limited.GetProperty("requests").GetInt64().ShouldBe(4);
         limited.GetProperty("rate_limited").GetInt64().ShouldBe(2);
     }
 
     [Test]
-    public async Task Rate_limit_does_not_apply_to_the_metrics_and_stats_endpoints()
+    public async Task Rate_limit_applies_only_to_llm_requests_not_to_models_own_usage_or_operator_endpoints()
     {
         await using var gateway = await TestGateway.StartAsync(settings => settings.Account("limited", LimitedKey, requestsPerMinute: 1, burst: 1));
 
         for (var i = 0; i < 3; i++)
         {
-            using var stats = await gateway.SendAsync(HttpMethod.Get, "/v1/stats", LimitedKey);
-            stats.StatusCode.ShouldBe(HttpStatusCode.OK);
             using var models = await gateway.SendAsync(HttpMethod.Get, "/v1/models", LimitedKey);
             models.StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var me = await gateway.SendAsync(HttpMethod.Get, "/v1/accounts/me", LimitedKey);
+            me.StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var stats = await gateway.SendManagementAsync(HttpMethod.Get, "/v1/stats");
+            stats.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
         (await gateway.ScrapeAsync()).Sum("llm_rate_limited_total").ShouldBe(0);

@@ -44,7 +44,7 @@ public sealed class DashboardBrowserTests
                 ColorScheme = ColorScheme.Light,
             });
             var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-            var response = await page.GotoAsync(new Uri(gateway.BaseUri, "/dashboard").AbsoluteUri);
+            var response = await page.GotoAsync(new Uri(gateway.ManagementUri, "/dashboard").AbsoluteUri);
             response!.Status.ShouldBe(200);
 
             await page.WaitForFunctionAsync(
@@ -96,7 +96,7 @@ public sealed class DashboardBrowserTests
         var page_ = shown.RootElement;
         var first = page_.GetProperty("first").GetInt64();
         var last = page_.GetProperty("last").GetInt64();
-        var history = await gateway.GetJsonAsync(
+        var history = await gateway.ManagementJsonAsync(
             "/v1/usage/history?family=http_requests_total%5B%5D&family=http_request_duration_seconds%5B%5D&family=llm_tokens_total%5Bprovider%5D&window=30m");
         var offset = (int)(first - history.GetProperty("firstSequence").GetInt64());
         var count = (int)(last - first + 1);

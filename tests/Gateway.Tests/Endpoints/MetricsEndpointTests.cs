@@ -48,7 +48,7 @@ public class MetricsEndpointTests
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.Management.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -68,12 +68,12 @@ public class MetricsEndpointTests
         // Usage only feeds metrics, so with them off the request goes upstream as sent, without asking for usage.
         stream.ShouldNotContain("\"usage\"");
         using var invalid = await gateway.PostAsync("/v1/chat/completions", "{");
-        using var metrics = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null);
+        using var metrics = await gateway.SendManagementAsync(HttpMethod.Get, "/metrics");
 
         chat.StatusCode.ShouldBe(HttpStatusCode.OK);
         invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         metrics.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        var stats = await gateway.GetJsonAsync("/v1/stats");
+        var stats = await gateway.ManagementJsonAsync("/v1/stats");
         stats.GetProperty("requests").GetProperty("total").GetInt64().ShouldBe(0);
         gateway.RegistryValue("llm_account_requests_total", "alpha").ShouldBe(0);
         gateway.RegistryValue("llm_backends").ShouldBe(double.NaN);
@@ -97,11 +97,12 @@ public class MetricsEndpointTests
         samples.Value("http_requests_total", ("route", "unmatched"), ("method", "GET"), ("status", "404")).ShouldBe(1);
         samples.Value("http_request_duration_seconds_count", ("route", "/v1/chat/completions"), ("method", "POST"), ("status", "200")).ShouldBe(3);
         samples.Value("http_requests_in_flight").ShouldBe(0);
-        samples.Value("http_connections_active").ShouldBe(1);
-        samples.Value("http_connections_total").ShouldBe(1);
+        // One keep-alive connection on each listener: the tenant's requests and the scrape.
+        samples.Value("http_connections_active").ShouldBe(2);
+        samples.Value("http_connections_total").ShouldBe(2);
         samples.Named("http_requests_total").ShouldNotContain(sample => sample.Labels["route"] == "/metrics");
 
-        var usage = await gateway.GetJsonAsync("/v1/usage?family=llm_requests_total");
+        var usage = await gateway.ManagementJsonAsync("/v1/usage?family=llm_requests_total");
         var family = usage.GetProperty("families").EnumerateArray().Single();
         family.GetProperty("name").GetString().ShouldBe("llm_requests_total");
         family.GetProperty("series").EnumerateArray().Sum(series => series.GetProperty("value").GetDouble()).ShouldBe(4);

@@ -10,7 +10,7 @@ public class HealthTests
     {
         await using var gateway = await TestGateway.StartAsync(settings => settings.Set("Gateway:HealthChecks:Interval", "00:00:00.100"));
         await WaitForHealthyAsync(gateway, 4);
-        var health = await gateway.GetJsonAsync("/health");
+        var health = await gateway.ManagementJsonAsync("/health");
         health.GetProperty("status").GetString().ShouldBe("healthy");
         health.GetProperty("backends_healthy").GetInt32().ShouldBe(4);
 
@@ -31,7 +31,7 @@ public class HealthTests
         using var degraded = await gateway.SendAsync(HttpMethod.Get, "/health", key: null);
         degraded.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await degraded.Content.ReadAsStringAsync()).ShouldBe("{\"status\":\"degraded\",\"description\":\"3 of 4 providers healthy\",\"backends_healthy\":3,\"backends_total\":4}");
-        var stats = await gateway.GetJsonAsync("/v1/stats");
+        var stats = await gateway.ManagementJsonAsync("/v1/stats");
         stats.GetProperty("backends").EnumerateArray().Single(backend => backend.GetProperty("id").GetString() == AnthropicSecondary)
             .GetProperty("healthy").GetBoolean().ShouldBeFalse();
 

@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Hosting;
+using Gateway.Listeners;
 using Gateway.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,16 +15,24 @@ public class StartupBannerTests
         var services = gateway.Services;
 
         var banner = StartupBanner.Render(
-            [gateway.BaseUri.AbsoluteUri],
+            services.GetRequiredService<GatewayListeners>(),
             services.GetRequiredService<GatewayOptions>(),
             services.GetRequiredService<ProviderDirectory>(),
             services.GetRequiredService<ModelCatalog>());
 
-        banner.ShouldContain($"LLM gateway listening on {gateway.BaseUri.AbsoluteUri}");
+        var publicUrl = gateway.BaseUri.AbsoluteUri.TrimEnd('/');
+        var managementUrl = gateway.ManagementUri.AbsoluteUri.TrimEnd('/');
+        banner.ShouldStartWith($"LLM gateway listening on {publicUrl}{Environment.NewLine}");
+        banner.ShouldContain($"Management listener on {managementUrl}{Environment.NewLine}");
+        banner.ShouldContain("  loopback only; set Gateway:ManagementUrls to move it.");
+        banner.ShouldContain($"curl -s {managementUrl}/simulator/providers/{GatewaySettings.OpenAIPrimary} -H 'Content-Type: application/json' -d '{{\"mode\":\"failing\"}}'");
+        banner.ShouldContain($"curl -s {managementUrl}/metrics");
+        banner.ShouldContain($"curl -s {publicUrl}/v1/accounts/me -H 'Authorization: Bearer gw-demo-published-1234'");
+        banner.ShouldContain($"Live dashboard: {managementUrl}/dashboard");
         banner.ShouldContain($"simulated at {gateway.Provider(GatewaySettings.OpenAIPrimary).BaseUri}");
         banner.ShouldContain("demo                   gw-demo-published-1234");
         banner.ShouldContain("alpha                  (configured key, not shown)");
-        banner.ShouldContain($"curl -s {gateway.BaseUri.AbsoluteUri.TrimEnd('/')}/v1/chat/completions -H 'Authorization: Bearer gw-demo-published-1234'");
+        banner.ShouldContain($"curl -s {publicUrl}/v1/chat/completions -H 'Authorization: Bearer gw-demo-published-1234'");
         banner.ShouldContain("--Gateway:MetricsEnabled=false");
         foreach (var key in TestKeys.All)
         {

@@ -36,7 +36,7 @@ public class FailoverTests
         open.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", OpenAISecondary), ("model", GptModel), ("status", "200")).ShouldBe(2);
         open.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", OpenAIPrimary), ("model", GptModel), ("status", "200")).ShouldBe(0);
         open.Value("llm_backends_healthy").ShouldBe(3);
-        var stats = await gateway.GetJsonAsync("/v1/stats");
+        var stats = await gateway.ManagementJsonAsync("/v1/stats");
         var primaryStats = stats.GetProperty("backends").EnumerateArray().Single(backend => backend.GetProperty("id").GetString() == OpenAIPrimary);
         primaryStats.GetProperty("circuit_state").GetString().ShouldBe("open");
         primaryStats.GetProperty("healthy").GetBoolean().ShouldBeFalse();
@@ -102,7 +102,7 @@ public class FailoverTests
         metrics.Value("llm_retries_total", ("provider", OpenAISecondary)).ShouldBe(1);
         metrics.Value("llm_failovers_total", ("from", OpenAIPrimary), ("to", OpenAISecondary)).ShouldBe(1);
         metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", "none"), ("model", GptModel), ("status", "502")).ShouldBe(1);
-        var stats = await gateway.GetJsonAsync("/v1/stats");
+        var stats = await gateway.ManagementJsonAsync("/v1/stats");
         stats.GetProperty("requests").GetProperty("errors").GetInt64().ShouldBe(1);
         stats.GetProperty("requests").GetProperty("error_rate").GetDouble().ShouldBe(1);
     }

@@ -18,6 +18,7 @@ internal sealed class GatewaySettings
     public GatewaySettings()
     {
         Values["Urls"] = "http://127.0.0.1:0";
+        Values["Gateway:ManagementUrls"] = "http://127.0.0.1:0";
         foreach (var (name, style) in (ReadOnlySpan<(string, string)>)[
             (OpenAIPrimary, "OpenAI"), (OpenAISecondary, "OpenAI"), (AnthropicPrimary, "Anthropic"), (AnthropicSecondary, "Anthropic")])
         {

@@ -2,19 +2,18 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Gateway.Hosting;
+using Gateway.Listeners;
 using Gateway.Routing;
 using Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Tests.Support;
 
 /// <summary>
-/// The real gateway, built by the same <see cref="GatewayApplication"/> calls as <c>Program.cs</c>, listening on
-/// Kestrel at 127.0.0.1 on an OS-chosen port, with its simulated providers on their own ports.
+/// The real gateway, built by the same <see cref="GatewayApplication"/> calls as <c>Program.cs</c>, its public and
+/// management listeners on Kestrel at 127.0.0.1 on OS-chosen ports, with its simulated providers on their own ports.
+/// <see cref="Client"/> is a tenant's (the public listener), <see cref="Management"/> an operator's.
 /// </summary>
 internal sealed class TestGateway : IAsyncDisposable
 {
@@ -22,17 +21,27 @@ internal sealed class TestGateway : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestGateway(WebApplication app, Uri baseUri, CapturedLogs logs)
+    private TestGateway(WebApplication app, Uri baseUri, Uri managementUri, CapturedLogs logs)
     {
         _app = app;
         BaseUri = baseUri;
+        ManagementUri = managementUri;
         Logs = logs;
         Client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
+        Management = new HttpClient { BaseAddress = managementUri, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>The public listener's URL.</summary>
     public Uri BaseUri { get; }
 
+    /// <summary>The management listener's URL.</summary>
+    public Uri ManagementUri { get; }
+
+    /// <summary>A client of the public listener.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client of the management listener.</summary>
+    public HttpClient Management { get; }
 
     public CapturedLogs Logs { get; }
 
@@ -53,8 +62,8 @@ internal sealed class TestGateway : IAsyncDisposable
         configureBuilder?.Invoke(builder);
         var app = GatewayApplication.Build(builder);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestGateway(app, new Uri(address), logs);
+        var listeners = app.Services.GetRequiredService<GatewayListeners>();
+        return new TestGateway(app, new Uri(listeners.PublicUrls.Single() + "/"), new Uri(listeners.ManagementUrls.Single() + "/"), logs);
     }
 
     public Provider Provider(string name) => Services.GetRequiredService<ProviderDirectory>()[name];
@@ -88,25 +97,44 @@ internal sealed class TestGateway : IAsyncDisposable
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        using var response = await Client.SendAsync(request);
+        using var response = await Management.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
     }
 
     public async Task<MetricSamples> ScrapeAsync() => MetricSamples.Parse(await ScrapeTextAsync(OpenMetricsAccept));
 
-    public async Task<JsonElement> GetJsonAsync(string path, string? key = null)
+    /// <summary>GETs <paramref name="path"/> from the public listener with <paramref name="key"/>; fails unless it answers 2xx.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path, string? key)
     {
         using var response = await SendAsync(HttpMethod.Get, path, key);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return await JsonOfAsync(response);
+    }
+
+    /// <summary>GETs <paramref name="path"/> from the management listener; fails unless it answers 2xx.</summary>
+    public async Task<JsonElement> ManagementJsonAsync(string path)
+    {
+        using var response = await Management.GetAsync(path.TrimStart('/'));
+        return await JsonOfAsync(response);
+    }
+
+    /// <summary>Sends <paramref name="json"/> to <paramref name="path"/> on the management listener, with no key.</summary>
+    public async Task<HttpResponseMessage> SendManagementAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return await Management.SendAsync(request);
     }
 
     public async Task SetFaultAsync(string provider, string mode, int? count = null)
     {
         var body = count is null ? $$"""{"mode":"{{mode}}"}""" : $$"""{"mode":"{{mode}}","count":{{count}}}""";
-        using var response = await SendAsync(HttpMethod.Post, $"/simulator/providers/{provider}", TestKeys.Alpha, body);
-        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        using var response = await SendManagementAsync(HttpMethod.Post, $"/simulator/providers/{provider}", body);
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>A value straight from the registry, for polling while a request is in flight.</summary>
@@ -116,8 +144,16 @@ internal sealed class TestGateway : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private static async Task<JsonElement> JsonOfAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     private static void Authenticate(HttpRequestMessage request, string? key)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gateway.Configuration;
 using Gateway.Surfaces;
 
 namespace Gateway.Tests.Surfaces;
@@ -11,7 +12,7 @@ public class LlmRequestTests
     [TestCase("{\"model\":\"m\",\"stream\":true,\"messages\":[],\"stream_options\":{\"include_usage\":false}}", "{\"model\":\"m\",\"stream\":true,\"messages\":[],\"stream_options\":{\"include_usage\":true}}")]
     public void Streaming_chat_request_is_rewritten_to_ask_for_usage(string body, string forwarded)
     {
-        LlmRequest.TryParse(Encoding.UTF8.GetBytes(body), ApiSurface.OpenAIChat, askForStreamUsage: true, out var request, out _, out _).ShouldBeTrue();
+        LlmRequest.TryParse(Encoding.UTF8.GetBytes(body), ApiSurface.OpenAIChat, askForStreamUsage: true, GatewayOptions.DefaultMaxOutputTokens, out var request, out _).ShouldBeTrue();
 
         Encoding.UTF8.GetString(request!.ForwardBody).ShouldBe(forwarded);
         request.Stream.ShouldBeTrue();
@@ -24,7 +25,7 @@ public class LlmRequestTests
     {
         var bytes = Encoding.UTF8.GetBytes(body);
 
-        LlmRequest.TryParse(bytes, ApiSurface.OpenAIChat, askForStreamUsage, out var request, out _, out _).ShouldBeTrue();
+        LlmRequest.TryParse(bytes, ApiSurface.OpenAIChat, askForStreamUsage, GatewayOptions.DefaultMaxOutputTokens, out var request, out _).ShouldBeTrue();
 
         request!.ForwardBody.ShouldBeSameAs(bytes);
     }
@@ -35,8 +36,8 @@ public class LlmRequestTests
         var responses = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"stream\":true,\"input\":\"hi\"}");
         var messages = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"stream\":true,\"max_tokens\":5,\"messages\":[]}");
 
-        LlmRequest.TryParse(responses, ApiSurface.OpenAIResponses, true, out var responsesRequest, out _, out _).ShouldBeTrue();
-        LlmRequest.TryParse(messages, ApiSurface.AnthropicMessages, true, out var messagesRequest, out _, out _).ShouldBeTrue();
+        LlmRequest.TryParse(responses, ApiSurface.OpenAIResponses, true, GatewayOptions.DefaultMaxOutputTokens, out var responsesRequest, out _).ShouldBeTrue();
+        LlmRequest.TryParse(messages, ApiSurface.AnthropicMessages, true, GatewayOptions.DefaultMaxOutputTokens, out var messagesRequest, out _).ShouldBeTrue();
 
         responsesRequest!.ForwardBody.ShouldBeSameAs(responses);
         messagesRequest!.ForwardBody.ShouldBeSameAs(messages);

@@ -76,7 +76,7 @@ public class MixedTrafficTests
         metrics.Sum("llm_failovers_total").ShouldBe(0);
         metrics.Value("llm_backends").ShouldBe(4);
 
-        var stats = await gateway.GetJsonAsync("/v1/stats");
+        var stats = await gateway.ManagementJsonAsync("/v1/stats");
         var requests = stats.GetProperty("requests");
         requests.GetProperty("total").GetInt64().ShouldBe(7);
         requests.GetProperty("success").GetInt64().ShouldBe(7);
@@ -95,7 +95,7 @@ public class MixedTrafficTests
         gpt.GetProperty("completion_tokens").GetInt64().ShouldBe(usage[GptModel].Completion);
         Entry(stats, "models", "name", ClaudeModel).GetProperty("completion_tokens").GetInt64().ShouldBe(usage[ClaudeModel].Completion);
 
-        var accounts = await gateway.GetJsonAsync("/v1/accounts");
+        var accounts = await gateway.ManagementJsonAsync("/v1/accounts");
         var alpha = Entry(accounts, "accounts", "name", "alpha");
         alpha.GetProperty("requests").GetInt64().ShouldBe(4);
         alpha.GetProperty("prompt_tokens").GetInt64().ShouldBe(usage["alpha"].Prompt);

@@ -36,7 +36,7 @@ public sealed class PrometheusScrapeTests
             .Set($"Gateway:Providers:{OpenAIPrimary}:Simulation:FirstTokenMedianMs", "150")
             .Set($"Gateway:Providers:{OpenAISecondary}:Simulation:LatencyMedianMs", "300")
             .Set($"Gateway:Providers:{AnthropicPrimary}:Simulation:LatencyMedianMs", "120"));
-        await using var prometheus = await PrometheusServer.StartAsync(gateway.BaseUri.Authority, ReadyTimeout);
+        await using var prometheus = await PrometheusServer.StartAsync(gateway.ManagementUri.Authority, ReadyTimeout);
 
         await SendTrafficAsync(gateway);
         await Eventually.TrueAsync(
@@ -86,7 +86,7 @@ public sealed class PrometheusScrapeTests
     private static async Task QuantilesShouldMatchTheGatewaysAsync(TestGateway gateway, PrometheusServer prometheus)
     {
         // Per series: /v1/usage's p50 against PromQL's histogram_quantile over the same buckets.
-        var usage = await gateway.GetJsonAsync("/v1/usage?family=llm_request_duration_seconds");
+        var usage = await gateway.ManagementJsonAsync("/v1/usage?family=llm_request_duration_seconds");
         var observed = 0;
         foreach (var series in usage.GetProperty("families")[0].GetProperty("series").EnumerateArray().Where(series => series.GetProperty("count").GetInt64() > 0))
         {
@@ -104,7 +104,7 @@ public sealed class PrometheusScrapeTests
         p50.ShouldBeGreaterThan(0.1, "the providers' 120 to 300 ms answers move the median out of the first bucket");
 
         // Per model: /v1/stats, in milliseconds.
-        var stats = await gateway.GetJsonAsync("/v1/stats");
+        var stats = await gateway.ManagementJsonAsync("/v1/stats");
         foreach (var model in stats.GetProperty("models").EnumerateArray())
         {
             var name = model.GetProperty("name").GetString();
