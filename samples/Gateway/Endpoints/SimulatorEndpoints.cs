@@ -16,11 +16,10 @@ internal static class SimulatorEndpoints
     /// <summary>Maps the three endpoints.</summary>
     public static void MapSimulatorEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var simulator = endpoints.MapGroup("/simulator/providers");
-        simulator.MapGet("", (SimulatedProviderFleet fleet) =>
+        endpoints.MapGet("/simulator/providers", (SimulatedProviderFleet fleet) =>
             Results.Json(new SimulatedProviderList([.. fleet.All.Select(StateOf)]), GatewayJsonContext.Default.SimulatedProviderList));
-        simulator.MapGet("/{name}", (RequestDelegate)ShowAsync);
-        simulator.MapPost("/{name}", (RequestDelegate)SetFaultAsync);
+        endpoints.MapGet("/simulator/providers/{name}", (RequestDelegate)ShowAsync);
+        endpoints.MapPost("/simulator/providers/{name}", (RequestDelegate)SetFaultAsync);
     }
 
     private static async Task ShowAsync(HttpContext context)

@@ -14,10 +14,9 @@ internal static class TokenEndpoints
     /// <summary>Maps the three token endpoints.</summary>
     public static void MapTokenEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var tokens = endpoints.MapGroup("/v1/tokens").RequireAuthorization();
-        tokens.MapPost("", (RequestDelegate)IssueAsync);
-        tokens.MapGet("", (RequestDelegate)ListAsync);
-        tokens.MapDelete("/{id}", (RequestDelegate)RevokeAsync);
+        endpoints.MapPost("/v1/tokens", (RequestDelegate)IssueAsync).RequireAuthorization();
+        endpoints.MapGet("/v1/tokens", (RequestDelegate)ListAsync).RequireAuthorization();
+        endpoints.MapDelete("/v1/tokens/{id}", (RequestDelegate)RevokeAsync).RequireAuthorization();
     }
 
     private static async Task IssueAsync(HttpContext context)

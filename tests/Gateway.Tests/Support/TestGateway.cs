@@ -63,7 +63,11 @@ internal sealed class TestGateway : IAsyncDisposable
         var app = GatewayApplication.Build(builder);
         await app.StartAsync();
         var listeners = app.Services.GetRequiredService<GatewayListeners>();
-        return new TestGateway(app, new Uri(listeners.PublicUrls.Single() + "/"), new Uri(listeners.ManagementUrls.Single() + "/"), logs);
+        return new TestGateway(
+            app,
+            new Uri(GatewayListeners.ConnectableUrl(listeners.PublicUrls.Single()) + "/"),
+            new Uri(GatewayListeners.ConnectableUrl(listeners.ManagementUrls.Single()) + "/"),
+            logs);
     }
 
     public Provider Provider(string name) => Services.GetRequiredService<ProviderDirectory>()[name];
