@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Gateway.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.CircuitBreaker;
+using static Gateway.Tests.Support.GatewaySettings;
+
+namespace Gateway.Tests.Resilience;
+
+public class ProviderFaultTests
+{
+    private const string Scripted = "scripted";
+    private const string ScriptedModel = "gpt-scripted";
+
+    [TestCase(400)]
+    [TestCase(404)]
+    [TestCase(413)]
+    [TestCase(422)]
+    public async Task Upstream_4xx_about_the_request_is_passed_back_once_and_never_moves_the_breaker(int status)
+    {
+        var answer = $"{{\"error\":{{\"message\":\"scripted {status}\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}}}";
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(answer);
+        });
+        await using var gateway = await StartAsync(upstream);
+
+        // Six in a row: under the test breaker (ratio 0.75, throughput 2), two counted failures would open it.
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(ScriptedModel, "hello"));
+            ((int)response.StatusCode).ShouldBe(status);
+            (await response.Content.ReadAsStringAsync()).ShouldBe(answer);
+            response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(Scripted);
+        }
+
+        upstream.Requests.Count.ShouldBe(6, "each request reached the provider once: no retry");
+        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
+        metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
+    }
+
+    [TestCase(401)]
+    [TestCase(403)]
+    public async Task Upstream_refusing_the_gateways_credentials_fails_over_without_retry_and_is_never_relayed(int status)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsync("{\"error\":{\"message\":\"Incorrect API key provided\"}}");
+        });
+        await using var gateway = await StartAsync(upstream);
+
+        using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(ScriptedModel, "hello"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(OpenAISecondary);
+        upstream.Requests.Count.ShouldBe(1);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_errors_total", ("error_type", "upstream_auth"), ("provider", Scripted)).ShouldBe(1);
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Value("llm_failovers_total", ("from", Scripted), ("to", OpenAISecondary)).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task Hundred_malformed_requests_from_one_tenant_leave_every_circuit_closed_and_the_other_tenant_served()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var malformed = MalformedRequests();
+        var served = 0;
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var (path, contentType, body, status) in malformed)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Beta);
+                using var response = await gateway.Client.SendAsync(request);
+                ((int)response.StatusCode).ShouldBe(status, $"{path}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            foreach (var (path, body) in new[] { ("/v1/chat/completions", Requests.Chat(GptModel, "hello")), ("/v1/messages", Requests.Messages(ClaudeModel, "hello")) })
+            {
+                using var response = await gateway.PostAsync(path, body, TestKeys.Alpha);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+                response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(path == "/v1/messages" ? AnthropicPrimary : OpenAIPrimary);
+                served++;
+            }
+        }
+
+        served.ShouldBe(20);
+        foreach (var provider in gateway.Services.GetRequiredService<ProviderDirectory>().All)
+        {
+            provider.CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed, provider.Name);
+        }
+
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Named("llm_circuit_state").ShouldAllBe(sample => sample.Value == 0);
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+        metrics.Value("llm_account_requests_total", ("account", "beta")).ShouldBe(100);
+        // The only malformed requests a provider saw are the ten without max_tokens, which only it can judge; it said 400.
+        metrics.Named("llm_errors_total").Where(sample => sample.Labels["provider"] != "none" && sample.Value > 0)
+            .Select(sample => $"{sample.Labels["error_type"]}/{sample.Labels["provider"]}={sample.Value}").ShouldBe([$"bad_request/{AnthropicPrimary}=10"]);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", "none")).ShouldBe(90);
+        metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", OpenAIPrimary), ("model", GptModel), ("status", "200")).ShouldBe(10);
+        metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", AnthropicPrimary), ("model", ClaudeModel), ("status", "200")).ShouldBe(10);
+    }
+
+    // Ten kinds of bad request, each with the status the gateway must answer.
+    private static (string Path, string ContentType, byte[] Body, int Status)[] MalformedRequests()
+    {
+        const string Json = "application/json";
+        byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
+        return
+        [
+            ("/v1/chat/completions", Json, [.. Text("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\""), 0xff, 0xfe, .. Text("\"}]}")], 400),
+            ("/v1/chat/completions", Json, Text("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}"), 400),
+            ("/v1/responses", Json, Text("{\"model\":\"gpt-test\",\"input\":\"\\udfff\"}"), 400),
+            ("/v1/messages", Json, Text("{\"model\":\"claude-test\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"\\ud83d\"}]}"), 400),
+            ("/v1/chat/completions", Json, Text("{\"model\":\"gpt-test\",\"stream\":\"yes\",\"messages\":[]}"), 400),
+            ("/v1/chat/completions", Json, Text("{\"model\":\"gpt-test\",\"max_tokens\":-5,\"messages\":[]}"), 400),
+            ("/v1/responses", Json, Text("{\"model\":\"gpt-test\",\"max_output_tokens\":1e400,\"input\":\"hi\"}"), 400),
+            ("/v1/chat/completions", "text/plain", Text("{\"model\":\"gpt-test\",\"messages\":[]}"), 415),
+            ("/v1/chat/completions", Json, Text($"{{\"model\":\"{new string('m', 100 * 1024)}\",\"messages\":[]}}"), 404),
+            ("/v1/messages", Json, Text("{\"model\":\"claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"no max_tokens\"}]}"), 400),
+        ];
+    }
+
+    private static Task<TestGateway> StartAsync(ScriptedUpstream upstream) =>
+        TestGateway.StartAsync(settings => settings
+            .RealProvider(Scripted, "OpenAI", upstream.BaseUri, TestKeys.Upstream)
+            .Model(ScriptedModel, Scripted, OpenAISecondary));
+}
