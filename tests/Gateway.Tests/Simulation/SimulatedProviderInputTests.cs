@@ -15,9 +15,9 @@ public class SimulatedProviderInputTests
         var bodies = new[]
         {
             (Bytes: (byte[])[.. Encoding.UTF8.GetBytes("{\"model\":\"claude-test\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\""), 0xc3, .. Encoding.UTF8.GetBytes("\"}]}")],
-             Message: "The request body is not valid UTF-8: the byte at offset 77 does not start or continue a character."),
+             Message: "The request body is not valid UTF-8: the byte at offset 76 does not start or continue a character."),
             (Bytes: Encoding.UTF8.GetBytes("{\"model\":\"claude-test\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}"),
-             Message: "The request body is not valid Unicode: the escape at offset 77 is half of a surrogate pair."),
+             Message: "The request body is not valid Unicode: the escape at offset 76 is half of a surrogate pair."),
         };
 
         foreach (var (bytes, message) in bodies)
