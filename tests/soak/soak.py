@@ -15,7 +15,6 @@ import urllib.request
 
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
-DEMO_KEY = "gw-demo-alpha-4f1c9e7a2b"
 OPENMETRICS = "application/openmetrics-text; version=1.0.0"
 SCRAPE_INTERVAL = 0.25
 WARMUP_SECONDS = 5
@@ -27,23 +26,25 @@ MEMORY_GROWTH_LIMIT = 0.20
 
 def main():
     arguments = argparse.ArgumentParser()
-    arguments.add_argument("--url", required=True)
+    arguments.add_argument("--url", required=True, help="the public listener: the load")
+    arguments.add_argument("--management-url", required=True, help="the management listener: scrapes and the simulator")
     arguments.add_argument("--pid", type=int, required=True)
     arguments.add_argument("--duration", type=int, default=30)
     options = arguments.parse_args()
-    if not options.url.startswith("http://127.0.0.1:"):
+    if not options.url.startswith("http://127.0.0.1:") or not options.management_url.startswith("http://127.0.0.1:"):
         sys.exit("the soak only drives 127.0.0.1")
+    management = options.management_url
 
     failures = []
     wait_until_ready(options.url)
     connections = 2 * (os.cpu_count() or 1)
     run_wrk(options.url, connections, WARMUP_SECONDS)
     rss_warm = resident_kib(options.pid)
-    warm = settled_scrape(options.url)
+    warm = settled_scrape(management)
 
-    scraper = Scraper(options.url, options.duration)
+    scraper = Scraper(management, options.duration)
     scraper.start()
-    injector = threading.Timer(options.duration / 2, inject_failures, [options.url])
+    injector = threading.Timer(options.duration / 2, inject_failures, [management])
     injector.start()
     # The half-time reading tells growth that levels off (heap sizing under load) from growth that goes on.
     rss_half = []
@@ -53,7 +54,7 @@ def main():
     injector.join(timeout=30)
     half_time.join(timeout=30)
     scraper.stop()
-    after_scrape = settled_scrape(options.url)
+    after_scrape = settled_scrape(management)
     rss_after = resident_kib(options.pid)
 
     failures.extend(scraper.failures)
@@ -126,10 +127,11 @@ def run_wrk(url, connections, seconds):
     return json.loads(match.group(1)), run.stdout
 
 
-def inject_failures(url):
+def inject_failures(management_url):
+    """Sets the failures through the simulator, an operator endpoint of the management listener: no key."""
     body = json.dumps({"mode": "failing", "count": INJECTED_FAILURES}).encode()
-    request = urllib.request.Request(f"{url}/simulator/providers/openai-primary", data=body, method="POST",
-                                     headers={"Authorization": f"Bearer {DEMO_KEY}", "Content-Type": "application/json"})
+    request = urllib.request.Request(f"{management_url}/simulator/providers/openai-primary", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         if response.status != 200:
             raise RuntimeError(f"could not inject failures: {response.status}")
