@@ -8,8 +8,8 @@ using static Gateway.Tests.Support.GatewaySettings;
 namespace Interop.Tests.Prometheus;
 
 /// <summary>
-/// The real gateway on Kestrel, scraped over TCP by a real Prometheus server, and queried through Prometheus's HTTP
-/// API: what Prometheus stored must equal the traffic the test sent, request for request.
+/// The real gateway on Kestrel, its management listener scraped over TCP by a real Prometheus server, and queried
+/// through Prometheus's HTTP API: what Prometheus stored must equal the traffic the test sent, request for request.
 /// </summary>
 [NonParallelizable]
 public sealed class PrometheusScrapeTests
@@ -45,6 +45,11 @@ public sealed class PrometheusScrapeTests
         await prometheus.WaitForScrapeAfterAsync(DateTimeOffset.UtcNow, ScrapeTimeout);
 
         (await prometheus.ScalarAsync($"up{{job=\"{PrometheusServer.Job}\"}}")).ShouldBe(1);
+        using (var onPublic = await gateway.Client.GetAsync("metrics"))
+        {
+            onPublic.StatusCode.ShouldBe(HttpStatusCode.NotFound, "Prometheus scrapes the management listener; tenants must not reach /metrics");
+        }
+
         (await prometheus.ScalarAsync("sum(llm_requests_total)")).ShouldBe(21);
         (await prometheus.ByLabelsAsync("sum by (surface) (llm_requests_total)", "surface")).ShouldBe(new SortedDictionary<string, double>(StringComparer.Ordinal)
         {
