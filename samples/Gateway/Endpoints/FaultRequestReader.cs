@@ -25,18 +25,28 @@ internal static class FaultRequestReader
     /// <summary>The allowed mode names, for messages: <c>healthy, failing, rate_limited, timeout</c>.</summary>
     public static string ModeNames { get; } = string.Join(", ", Modes.Select(mode => mode.Name));
 
-    /// <summary>The request in <paramref name="body"/>, or null and why.</summary>
-    public static FaultRequest? Read(byte[] body, out RequestError? error)
+    /// <summary>The request, or null with the status and error to answer.</summary>
+    public static async Task<(FaultRequest? Request, int Status, RequestError? Error)> ReadAsync(HttpRequest request)
     {
-        if (!JsonRequestBody.TryParseObject(body, out var document, out error))
+        var (document, status, error) = await JsonRequestBody.ReadObjectAsync(request, MaxBodyBytes);
+        if (document is null)
         {
-            return null;
+            return (null, status, error);
         }
 
-        using var parsed = document;
+        using (document)
+        {
+            var fault = Read(document.RootElement, out error);
+            return fault is null ? (null, StatusCodes.Status400BadRequest, error) : (fault, StatusCodes.Status200OK, null);
+        }
+    }
+
+    private static FaultRequest? Read(JsonElement root, out RequestError? error)
+    {
+        error = null;
         FaultMode? mode = null;
         int? count = null;
-        foreach (var property in document.RootElement.EnumerateObject())
+        foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
             switch (property.Name)

@@ -37,24 +37,10 @@ internal static class SimulatorEndpoints
             return;
         }
 
-        if (JsonContentType.Check(context.Request) is { } mediaTypeError)
+        var (request, status, error) = await FaultRequestReader.ReadAsync(context.Request);
+        if (request is null)
         {
-            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status415UnsupportedMediaType, mediaTypeError);
-            return;
-        }
-
-        var body = await RequestBody.ReadAsync(context.Request, FaultRequestReader.MaxBodyBytes, context.RequestAborted);
-        if (body is null)
-        {
-            await ApiErrors.WriteAsync(
-                context, ProviderStyle.OpenAI, StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge,
-                $"The request body is larger than this endpoint's limit of {FaultRequestReader.MaxBodyBytes} bytes.");
-            return;
-        }
-
-        if (FaultRequestReader.Read(body, out var error) is not { } request)
-        {
-            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, StatusCodes.Status400BadRequest, error!);
+            await ApiErrors.WriteAsync(context, ProviderStyle.OpenAI, status, error!);
             return;
         }
 

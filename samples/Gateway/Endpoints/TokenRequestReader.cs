@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Surfaces;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Endpoints;
 
@@ -21,35 +22,22 @@ internal static class TokenRequestReader
     /// <summary>The request, or null with the status and error to answer.</summary>
     public static async Task<(IssueTokenRequest? Request, int Status, RequestError? Error)> ReadAsync(HttpRequest request, TokenOptions limits)
     {
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || request.ContentLength == 0)
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || request.ContentLength == 0)
         {
             return (new IssueTokenRequest(null, null), StatusCodes.Status200OK, null);
         }
 
-        if (JsonContentType.Check(request) is { } mediaTypeError)
+        var (document, status, error) = await JsonRequestBody.ReadObjectAsync(request, MaxBodyBytes);
+        if (document is null)
         {
-            return (null, StatusCodes.Status415UnsupportedMediaType, mediaTypeError);
+            return (null, status, error);
         }
 
-        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, request.HttpContext.RequestAborted);
-        if (body is null)
+        using (document)
         {
-            return (null, StatusCodes.Status413PayloadTooLarge, new(ApiErrorKind.RequestTooLarge, $"The request body is larger than this endpoint's limit of {MaxBodyBytes} bytes."));
+            error = Read(document.RootElement, limits, out var issue);
+            return error is null ? (issue, StatusCodes.Status200OK, null) : (null, StatusCodes.Status400BadRequest, error);
         }
-
-        if (body.Length == 0)
-        {
-            return (new IssueTokenRequest(null, null), StatusCodes.Status200OK, null);
-        }
-
-        if (!JsonRequestBody.TryParseObject(body, out var document, out var error))
-        {
-            return (null, StatusCodes.Status400BadRequest, error);
-        }
-
-        using var parsed = document;
-        error = Read(document.RootElement, limits, out var issue);
-        return error is null ? (issue, StatusCodes.Status200OK, null) : (null, StatusCodes.Status400BadRequest, error);
     }
 
     private static RequestError? Read(JsonElement root, TokenOptions limits, out IssueTokenRequest? issue)

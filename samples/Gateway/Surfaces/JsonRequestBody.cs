@@ -14,6 +14,28 @@ namespace Gateway.Surfaces;
 /// </summary>
 internal static class JsonRequestBody
 {
+    /// <summary>
+    /// Reads the body of <paramref name="request"/>, which must be declared JSON (else 415) and at most
+    /// <paramref name="maxBytes"/> long (else 413), and parses it as one object (else 400).
+    /// </summary>
+    public static async Task<(JsonDocument? Document, int Status, RequestError? Error)> ReadObjectAsync(HttpRequest request, int maxBytes)
+    {
+        if (JsonContentType.Check(request) is { } mediaTypeError)
+        {
+            return (null, StatusCodes.Status415UnsupportedMediaType, mediaTypeError);
+        }
+
+        var body = await RequestBody.ReadAsync(request, maxBytes, request.HttpContext.RequestAborted);
+        if (body is null)
+        {
+            return (null, StatusCodes.Status413PayloadTooLarge, new(ApiErrorKind.RequestTooLarge, $"The request body is larger than this endpoint's limit of {maxBytes} bytes."));
+        }
+
+        return TryParseObject(body, out var document, out var error)
+            ? (document, StatusCodes.Status200OK, null)
+            : (null, StatusCodes.Status400BadRequest, error);
+    }
+
     /// <summary>Parses <paramref name="body"/> into <paramref name="document"/>, or says why it is no such object.</summary>
     public static bool TryParseObject(byte[] body, [NotNullWhen(true)] out JsonDocument? document, [NotNullWhen(false)] out RequestError? error)
     {
