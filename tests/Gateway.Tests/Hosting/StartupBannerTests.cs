@@ -56,6 +56,9 @@ public class StartupBannerTests
             ["Gateway:Accounts:one:ApiKey"] = "same-key",
             ["Gateway:Accounts:two:ApiKey"] = "same-key",
             ["Gateway:Resilience:FailureRatio"] = "1.5",
+            ["Gateway:MaxOutputTokens"] = "0",
+            ["Gateway:Tokens:MaxPerAccount"] = "0",
+            ["Gateway:Tokens:MinLifetime"] = "00:00:00",
         });
 
         var error = Should.Throw<InvalidOperationException>(() => GatewayApplication.Build(builder));
@@ -63,10 +66,13 @@ public class StartupBannerTests
         error.Message.ShouldBe(string.Join(
             Environment.NewLine,
             "The gateway configuration is invalid:",
+            "  - Gateway:MaxOutputTokens is 0; it must be positive.",
             "  - Gateway:Providers:c:BaseUrl 'not a url' is not an absolute URL.",
             "  - Gateway:Models:ghost names provider 'nobody', which Gateway:Providers does not define.",
             "  - Gateway:Models:mixed mixes OpenAI and Anthropic providers; a model's providers must speak one protocol.",
             "  - Gateway:Accounts:two uses the same ApiKey as account 'one'; keys must be unique.",
+            "  - Gateway:Tokens:MaxPerAccount must be at least 1.",
+            "  - Gateway:Tokens:MinLifetime must be at least 1 s, and MaxLifetime at least MinLifetime and at most 3650 days.",
             "  - Gateway:Resilience:FailureRatio must be above 0 and at most 1."));
     }
 }
