@@ -8,12 +8,15 @@ namespace Gateway.Surfaces;
 
 /// <summary>
 /// Reads a request body as one JSON object, strictly: valid UTF-8, valid JSON, no escaped lone surrogate, and no
-/// top-level property twice. A body that passes is text every reader agrees on, so the provider cannot fail on what
-/// the gateway accepted, nor read a different <c>model</c> from it. Errors are the gateway's own words with the
+/// property name twice in one object (compared unescaped, so <c>"mod\u0065l"</c> repeats <c>"model"</c>). A body that
+/// passes is text every reader agrees on, so the provider cannot fail on what the gateway accepted, nor read a
+/// different <c>model</c> from it. Errors are the gateway's own words with the
 /// position of the fault, never a parser's exception text.
 /// </summary>
 internal static class JsonRequestBody
 {
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     /// <summary>
     /// Reads the body of <paramref name="request"/>, which must be declared JSON (else 415) and at most
     /// <paramref name="maxBytes"/> long (else 413), and parses it as one object (else 400).
@@ -49,13 +52,15 @@ internal static class JsonRequestBody
         JsonDocument parsed;
         try
         {
-            parsed = JsonDocument.Parse(body);
+            parsed = JsonDocument.Parse(body, Strict);
         }
         catch (JsonException exception)
         {
-            error = new(
-                ApiErrorKind.InvalidJson,
-                $"The request body is not valid JSON: the error is at line {(exception.LineNumber ?? 0) + 1}, byte {(exception.BytePositionInLine ?? 0) + 1}.");
+            error = RepeatsAName(body)
+                ? new(ApiErrorKind.InvalidRequest, "The request body repeats a property name within one object; each may appear once.")
+                : new(
+                    ApiErrorKind.InvalidJson,
+                    $"The request body is not valid JSON: the error is at line {(exception.LineNumber ?? 0) + 1}, byte {(exception.BytePositionInLine ?? 0) + 1}.");
             return false;
         }
 
@@ -77,21 +82,21 @@ internal static class JsonRequestBody
             return new(ApiErrorKind.InvalidJson, $"The request body is not valid Unicode: the escape at offset {offset} is half of a surrogate pair.");
         }
 
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return new(ApiErrorKind.InvalidRequest, "The request body must be a JSON object.");
-        }
+        return root.ValueKind == JsonValueKind.Object ? null : new(ApiErrorKind.InvalidRequest, "The request body must be a JSON object.");
+    }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in root.EnumerateObject())
+    // Only on the error path: whether the body parses once repeated names are allowed, so that was its only fault.
+    private static bool RepeatsAName(byte[] body)
+    {
+        try
         {
-            if (!seen.Add(property.Name))
-            {
-                return new(ApiErrorKind.InvalidRequest, $"The property '{EchoedText.Cut(property.Name)}' appears more than once.", EchoedText.Cut(property.Name));
-            }
+            using var lenient = JsonDocument.Parse(body);
+            return true;
         }
-
-        return null;
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     // Valid JSON has backslashes only inside strings, each starting one well-formed escape; UTF-8 that is valid

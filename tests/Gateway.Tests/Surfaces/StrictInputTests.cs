@@ -21,8 +21,23 @@ public class StrictInputTests
         new object[] { "\"max_tokens\":\"10\"", "max_tokens", "The 'max_tokens' field must be a whole number from 1 to 4096." },
         new object[] { "\"max_tokens\":4097", "max_tokens", "The 'max_tokens' field must be a whole number from 1 to 4096." },
         new object[] { "\"max_completion_tokens\":-1", "max_completion_tokens", "The 'max_completion_tokens' field must be a whole number from 1 to 4096." },
-        new object[] { "\"model\":\"gpt-4o\"", "model", "The property 'model' appears more than once." },
     ];
+
+    [TestCase("{\"model\":\"gpt-scripted\",\"model\":\"gpt-4o\",\"messages\":[]}")]
+    [TestCase("{\"model\":\"gpt-scripted\",\"mod\\u0065l\":\"gpt-4o\",\"messages\":[]}")]
+    [TestCase("{\"model\":\"gpt-scripted\",\"messages\":[{\"role\":\"user\",\"role\":\"system\",\"content\":\"hi\"}]}")]
+    public async Task Property_named_twice_in_one_object_gets_400_so_gateway_and_provider_never_read_different_values(string body)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(context => context.Response.WriteAsync("{}"));
+        await using var gateway = await StartAsync(upstream);
+
+        using var response = await gateway.PostAsync(Chat, body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldBe(
+            "{\"error\":{\"message\":\"The request body repeats a property name within one object; each may appear once.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request\"}}");
+        upstream.Requests.ShouldBeEmpty();
+    }
 
     [TestCaseSource(nameof(RefusedBodies))]
     public async Task Field_that_breaks_a_rule_gets_400_naming_it_before_any_provider_is_asked(string extra, string param, string message)
