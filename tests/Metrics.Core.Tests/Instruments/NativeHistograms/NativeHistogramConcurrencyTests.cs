@@ -1,0 +1,159 @@
+namespace Metrics.Tests.Instruments.NativeHistograms;
+
+public sealed class NativeHistogramConcurrencyTests
+{
+    [Test]
+    public void Every_snapshot_taken_during_four_writers_is_consistent_and_the_final_totals_are_exact()
+    {
+        var state = new NativeHistogramState(new NativeHistogramOptions(), TimeProvider.System);
+        // Each value has a bucket of its own (or the zero bucket), so a snapshot's sum is fixed by its bucket counts;
+        // every partial sum is an exact binary fraction, so it must match to the last bit.
+        double[] values = [0, 0.5, 1, 2, 4, -1, -8, 1024];
+        var valueOfBucket = new Dictionary<(bool Negative, int Index), double>();
+        foreach (var value in values.Where(value => value != 0))
+        {
+            valueOfBucket[(value < 0, NativeHistogramSchema.BucketIndex(Math.Abs(value), 3))] = value;
+        }
+
+        var snapshots = 0;
+        var writersDone = 0;
+        Exception? scraperFailure = null;
+        var scraper = new Thread(() =>
+        {
+            try
+            {
+                var snapshot = new NativeHistogramSnapshot();
+                long previousCount = 0;
+                while (Volatile.Read(ref writersDone) == 0)
+                {
+                    state.CaptureInto(snapshot);
+                    var (counted, sum) = CountAndSum(snapshot, valueOfBucket);
+                    snapshot.Count.ShouldBe(snapshot.ZeroCount + counted, "count = zero count + Σ buckets");
+                    snapshot.Sum.ShouldBe(sum, "the sum is that of exactly the observations counted");
+                    snapshot.Count.ShouldBeGreaterThanOrEqualTo(previousCount);
+                    previousCount = snapshot.Count;
+                    snapshots++;
+                }
+            }
+            catch (Exception ex)
+            {
+                scraperFailure = ex;
+            }
+        });
+        scraper.Start();
+        Concurrently.Run(4, thread =>
+        {
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                state.Observe(values[(i + thread) & 7]);
+            }
+        });
+        Volatile.Write(ref writersDone, 1);
+        scraper.Join();
+
+        scraperFailure.ShouldBeNull();
+        snapshots.ShouldBeGreaterThan(0);
+        var final = NativeHistogramStateTests.Capture(state);
+        final.Count.ShouldBe(4_000_000);
+        final.ZeroCount.ShouldBe(500_000);
+        final.Sum.ShouldBe(500_000 * (0.5 + 1 + 2 + 4 - 1 - 8 + 1024));
+        final.PositiveBuckets.ToArray().Where(b => b.Count > 0).Select(b => b.Count).ShouldAllBe(c => c == 500_000);
+        final.NegativeBuckets.ToArray().Where(b => b.Count > 0).Select(b => b.Count).ShouldBe([500_000L, 500_000L]);
+        TestContext.Out.WriteLine($"{snapshots} snapshots taken during the writes");
+    }
+
+    [Test]
+    public void Snapshots_stay_consistent_while_concurrent_writers_create_buckets_and_force_reductions()
+    {
+        var state = new NativeHistogramState(new NativeHistogramOptions { BucketFactor = 1.01, MaxBucketCount = 20 }, TimeProvider.System);
+        var snapshots = 0;
+        var writersDone = 0;
+        Exception? scraperFailure = null;
+        var scraper = new Thread(() =>
+        {
+            try
+            {
+                var snapshot = new NativeHistogramSnapshot();
+                long previousCount = 0;
+                while (Volatile.Read(ref writersDone) == 0)
+                {
+                    state.CaptureInto(snapshot);
+                    AssertConsistentWithBounds(snapshot);
+                    snapshot.Count.ShouldBeGreaterThanOrEqualTo(previousCount);
+                    previousCount = snapshot.Count;
+                    snapshots++;
+                }
+            }
+            catch (Exception ex)
+            {
+                scraperFailure = ex;
+            }
+        });
+        scraper.Start();
+        Concurrently.Run(4, thread =>
+        {
+            var random = new Random(thread);
+            for (var i = 0; i < 250_000; i++)
+            {
+                // Log-uniform over 1e-3 … 1e3, both signs: many more buckets than 20 at schema 7.
+                var magnitude = Math.Pow(10, (random.NextDouble() * 6) - 3);
+                state.Observe((i & 1) == 0 ? magnitude : -magnitude);
+            }
+        });
+        Volatile.Write(ref writersDone, 1);
+        scraper.Join();
+
+        scraperFailure.ShouldBeNull();
+        snapshots.ShouldBeGreaterThan(0);
+        var final = NativeHistogramStateTests.Capture(state);
+        final.Count.ShouldBe(1_000_000);
+        AssertConsistentWithBounds(final);
+        state.BucketCount.ShouldBeLessThanOrEqualTo(20);
+        final.Schema.ShouldBeLessThan(7);
+    }
+
+    private static (long Counted, double Sum) CountAndSum(NativeHistogramSnapshot snapshot, Dictionary<(bool, int), double> valueOfBucket)
+    {
+        long counted = 0;
+        var sum = 0.0;
+        foreach (var bucket in snapshot.PositiveBuckets)
+        {
+            counted += bucket.Count;
+            sum += bucket.Count == 0 ? 0 : bucket.Count * valueOfBucket[(false, bucket.Index)];
+        }
+
+        foreach (var bucket in snapshot.NegativeBuckets)
+        {
+            counted += bucket.Count;
+            sum += bucket.Count == 0 ? 0 : bucket.Count * valueOfBucket[(true, bucket.Index)];
+        }
+
+        return (counted, sum);
+    }
+
+    // Every observation lies within its bucket's bounds, so the sum of a consistent snapshot lies between the sums
+    // of those bounds; an observation counted in the sum but not in a bucket (or the reverse) breaks that by at
+    // least the distance from its value to the nearest bound of an empty range.
+    private static void AssertConsistentWithBounds(NativeHistogramSnapshot snapshot)
+    {
+        long counted = snapshot.ZeroCount;
+        double least = -snapshot.ZeroCount * snapshot.ZeroThreshold, most = snapshot.ZeroCount * snapshot.ZeroThreshold;
+        foreach (var bucket in snapshot.PositiveBuckets)
+        {
+            counted += bucket.Count;
+            least += bucket.Count * Math.Max(NativeHistogramSchema.LowerBound(bucket.Index, snapshot.Schema), snapshot.ZeroThreshold);
+            most += bucket.Count * NativeHistogramSchema.UpperBound(bucket.Index, snapshot.Schema);
+        }
+
+        foreach (var bucket in snapshot.NegativeBuckets)
+        {
+            counted += bucket.Count;
+            least -= bucket.Count * NativeHistogramSchema.UpperBound(bucket.Index, snapshot.Schema);
+            most -= bucket.Count * Math.Max(NativeHistogramSchema.LowerBound(bucket.Index, snapshot.Schema), snapshot.ZeroThreshold);
+        }
+
+        snapshot.Count.ShouldBe(counted, "count = zero count + Σ buckets");
+        var slack = 1e-9 * (Math.Abs(least) + Math.Abs(most) + 1);
+        snapshot.Sum.ShouldBeInRange(least - slack, most + slack);
+    }
+}
