@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Metrics;
 
@@ -38,7 +39,7 @@ internal sealed class NativeBucketDirectory
     /// <summary>The memory the directory holds, in bytes, leaving out object headers.</summary>
     public long FootprintBytes => (_entries.Length * sizeof(long)) + (_slotKeys.Length * sizeof(int));
 
-    /// <summary>The key of a bucket: its index and whether it counts negative observations.</summary>
+    /// <summary>The key of a bucket: its index and whether it counts negative observations (the sign bit of the value).</summary>
     public static int Key(int index, bool negative) => (index << 1) | (negative ? 1 : 0);
 
     /// <summary>The bucket index a key stands for.</summary>
@@ -49,6 +50,7 @@ internal sealed class NativeBucketDirectory
 
     /// <summary>The slot of <paramref name="key"/>, or -1 when the directory does not hold it.</summary>
     // Hot path: a multiply and, nearly always, one or two reads; never allocates or locks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(int key)
     {
         var mask = _entries.Length - 1;

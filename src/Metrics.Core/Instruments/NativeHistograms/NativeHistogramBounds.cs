@@ -14,9 +14,10 @@ namespace Metrics;
 /// schemas are taken from it by stride.
 /// </para>
 /// <para>
-/// A lookup needs no search: <see cref="IndexInOctave"/> splits [0.5, 1) into <c>2^(s+1)</c> equal cells by the
-/// top bits of the mantissa. A cell is narrower than the narrowest bucket, so it holds at most one boundary, and
-/// one comparison against that boundary finds the bucket.
+/// A lookup needs no search: <see cref="CellsFor"/> splits [0.5, 1) into <c>2^(s+1)</c> equal cells by the
+/// top bits of the mantissa, each naming the first boundary at or above the cell's start. A cell is narrower than
+/// the narrowest bucket, so it holds at most one boundary, and one comparison against that boundary finds the
+/// bucket: one table read in all.
 /// </para>
 /// </remarks>
 internal static class NativeHistogramBounds
@@ -94,23 +95,16 @@ internal static class NativeHistogramBounds
     ];
 
     private static readonly double[][] Bounds = BuildBounds();
-    private static readonly long[][] BoundMantissas = BuildBoundMantissas();
-    private static readonly int[][] CellStarts = BuildCellStarts();
+    private static readonly OctaveCell[][] Cells = BuildCells();
 
     /// <summary>The boundaries of <paramref name="schema"/> (0 … 8) within [0.5, 1); schema 0 has only 0.5.</summary>
     public static ReadOnlySpan<double> ForSchema(int schema) => Bounds[schema];
 
     /// <summary>
-    /// The smallest <c>j</c> whose boundary is at least the fraction with these mantissa bits (<c>2^s</c> when the
-    /// fraction lies above every boundary), for a schema from 1 to 8: the bucket's position inside its octave,
-    /// with the boundary itself inclusive.
+    /// For a schema from 1 to 8, the <c>2^(s+1)</c> cells that the top <c>s + 1</c> mantissa bits divide [0.5, 1)
+    /// into, each with the first boundary at or above its start.
     /// </summary>
-    // Hot path: two array reads and a comparison; never allocates.
-    public static int IndexInOctave(long mantissa, int schema)
-    {
-        var candidate = CellStarts[schema][(int)(mantissa >> (MantissaBits - schema - 1))];
-        return mantissa > BoundMantissas[schema][candidate] ? candidate + 1 : candidate;
-    }
+    public static OctaveCell[] CellsFor(int schema) => Cells[schema];
 
     private static double[][] BuildBounds()
     {
@@ -128,48 +122,36 @@ internal static class NativeHistogramBounds
         return bounds;
     }
 
-    // Every boundary lies in [0.5, 1), where all doubles share one exponent, so comparing mantissa bits compares
-    // the values. The extra last entry stands for 1.0, above every fraction, so a search past the last boundary
-    // needs no special case.
-    private static long[][] BuildBoundMantissas()
+    private static OctaveCell[][] BuildCells()
     {
-        var mantissas = new long[9][];
-        for (var schema = 0; schema <= 8; schema++)
-        {
-            var bounds = Bounds[schema];
-            mantissas[schema] = new long[bounds.Length + 1];
-            for (var j = 0; j < bounds.Length; j++)
-            {
-                mantissas[schema][j] = BitConverter.DoubleToInt64Bits(bounds[j]) & MantissaMask;
-            }
-
-            mantissas[schema][bounds.Length] = 1L << MantissaBits;
-        }
-
-        return mantissas;
-    }
-
-    private static int[][] BuildCellStarts()
-    {
-        var starts = new int[9][];
+        var cells = new OctaveCell[9][];
         for (var schema = 1; schema <= 8; schema++)
         {
-            var cells = 1 << (schema + 1);
-            var mantissas = BoundMantissas[schema];
-            starts[schema] = new int[cells];
+            var bounds = Bounds[schema];
+            cells[schema] = new OctaveCell[1 << (schema + 1)];
             var j = 0;
-            for (var cell = 0; cell < cells; cell++)
+            for (var cell = 0; cell < cells[schema].Length; cell++)
             {
                 var lowest = (long)cell << (MantissaBits - schema - 1);
-                while (mantissas[j] < lowest)
+                while (j < bounds.Length && Mantissa(bounds[j]) < lowest)
                 {
                     j++;
                 }
 
-                starts[schema][cell] = j;
+                // Past the last boundary stands 1.0, above every fraction, so that no lookup needs a special case.
+                cells[schema][cell] = new OctaveCell(j < bounds.Length ? Mantissa(bounds[j]) : 1L << MantissaBits, j);
             }
         }
 
-        return starts;
+        return cells;
     }
+
+    // Every boundary lies in [0.5, 1), where all doubles share one exponent, so their mantissas compare as they do.
+    private static long Mantissa(double bound) => BitConverter.DoubleToInt64Bits(bound) & MantissaMask;
+
+    /// <summary>
+    /// One cell of an octave: the first boundary at or above the cell's start (its position in the octave, and its
+    /// mantissa), so that a value in the cell is at that position if its mantissa is not above, else at the next.
+    /// </summary>
+    internal readonly record struct OctaveCell(long BoundMantissa, int FirstBound);
 }

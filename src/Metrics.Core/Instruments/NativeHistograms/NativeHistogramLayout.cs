@@ -10,22 +10,24 @@ namespace Metrics;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Cells (longs) of one stripe: a control word, then two sets of <c>[zero count, sum bits, bucket slots…]</c>.
-/// Stripes are padded apart by a cache line, so writers on different processors never share one. The control word
-/// holds the hot set's index in bit 63, a sealed flag in bit 62 (set once the generation is replaced), and in the
-/// bits below, how many observations have started on this stripe, which is also how many have finished once the
-/// writers are done: the stripe's count.
+/// Cells (longs) of one stripe: a control word, then two count sets, each of two areas of
+/// <c>[zero count, sum bits, bucket slots…]</c>: the owner's, written with plain stores, and the overflow, written
+/// with interlocked ones. Stripes are padded apart by a cache line, so writers on different processors never share
+/// one. The control word holds the hot set's index in bit 63, a sealed flag in bit 62 (set once the generation is
+/// replaced), and in two 31-bit fields, how many observations are writing to each set right now.
 /// </para>
 /// <para>
-/// An observation makes three interlocked writes to its stripe: it increments the control word, which both counts
-/// it and tells it which set is hot; it adds to that set's sum; and last it increments its bucket (or the zero
-/// bucket). Because the bucket increment comes last, a set's zero count plus its bucket counts is the number of
-/// observations that have finished on it.
+/// An observation reads which set is hot and announces itself on that set with one interlocked add, which returns
+/// the word: if the hot bit changed meanwhile, or the generation is sealed, it withdraws and retries. If it is alone
+/// on its set, it owns the set's owner area until it withdraws (anyone arriving meanwhile sees two in flight), so it
+/// updates sum and bucket with plain stores; otherwise it updates the overflow area with interlocked ones. It
+/// withdraws with a second interlocked add, which also publishes its stores to the next owner and to the scrape. So
+/// an observation on a processor of its own costs two interlocked operations, as many as the classic histogram's.
 /// </para>
 /// </remarks>
 internal sealed class NativeHistogramLayout
 {
-    /// <summary>The cell of the zero bucket within a count set.</summary>
+    /// <summary>The cell of the zero bucket within a count area.</summary>
     public const int ZeroCell = 0;
 
     /// <summary>The cell index that means "no bucket for this value yet".</summary>
@@ -37,26 +39,28 @@ internal sealed class NativeHistogramLayout
     private const int MaxStripes = 16;
     private const long HotBit = long.MinValue;
     private const long SealedBit = 1L << 62;
-    private const long StartedMask = SealedBit - 1;
+    private const int InFlightBits = 31;
+    private const long InFlightMask = (1L << InFlightBits) - 1;
 
     private static readonly int StripeCount = Math.Min(MaxStripes, (int)BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
 
     private readonly long[] _cells;
-    private readonly int _setStride;
+    private readonly int _areaStride;
     private readonly int _stripeStride;
+    private readonly NativeBucketIndexer _indexer;
+    private readonly long _zeroThresholdBits;
 
     public NativeHistogramLayout(int schema, double zeroThreshold, int capacity)
     {
         Schema = schema;
         ZeroThreshold = zeroThreshold;
+        _indexer = NativeBucketIndexer.For(schema);
+        _zeroThresholdBits = BitConverter.DoubleToInt64Bits(zeroThreshold);
         Directory = new NativeBucketDirectory(capacity);
-        _setStride = FirstBucketCell + capacity;
-        _stripeStride = RoundUpToCacheLine(1 + (2 * _setStride)) + LongsPerCacheLine;
+        _areaStride = FirstBucketCell + capacity;
+        _stripeStride = StripeLongs(capacity);
         _cells = new long[LongsPerCacheLine + (StripeCount * _stripeStride)];
     }
-
-    /// <summary>How many processor stripes each generation has: the same as the classic histogram's.</summary>
-    public static int Stripes => StripeCount;
 
     public int Schema { get; }
 
@@ -67,30 +71,29 @@ internal sealed class NativeHistogramLayout
     /// <summary>The memory this generation holds, in bytes, leaving out object headers.</summary>
     public long FootprintBytes => (_cells.Length * sizeof(long)) + Directory.FootprintBytes;
 
-    /// <summary>The cells of one stripe's control word and two count sets, for a capacity of <paramref name="capacity"/> buckets.</summary>
-    public static int StripeLongs(int capacity) => RoundUpToCacheLine(1 + (2 * (FirstBucketCell + capacity))) + LongsPerCacheLine;
-
     /// <summary>The memory a generation of <paramref name="capacity"/> buckets holds, in bytes, leaving out object headers.</summary>
     public static long FootprintFor(int capacity) =>
         ((LongsPerCacheLine + ((long)StripeCount * StripeLongs(capacity))) * sizeof(long))
         + (BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2)) * sizeof(long))
         + (capacity * sizeof(int));
 
+    /// <summary>The cell of directory slot <paramref name="slot"/> within a count area.</summary>
+    public static int CellOfSlot(int slot) => FirstBucketCell + slot;
+
     /// <summary>
     /// The directory key of the bucket <paramref name="value"/> belongs in, or <see cref="int.MinValue"/> when it
     /// belongs in the zero bucket. Not for NaN.
     /// </summary>
+    // Hot path: integer arithmetic on the value's bits. Doubles that are not negative order as their bits do, so the
+    // zero threshold is an integer comparison, and the sign bit is the key's negative flag.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int KeyOf(double value)
     {
-        if (value > ZeroThreshold)
-        {
-            return NativeBucketDirectory.Key(NativeHistogramSchema.BucketIndex(value, Schema), negative: false);
-        }
-
-        return value < -ZeroThreshold
-            ? NativeBucketDirectory.Key(NativeHistogramSchema.BucketIndex(-value, Schema), negative: true)
-            : int.MinValue;
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var magnitudeBits = bits & long.MaxValue;
+        return magnitudeBits <= _zeroThresholdBits
+            ? int.MinValue
+            : (_indexer.IndexOfMagnitudeBits(magnitudeBits) << 1) | (int)((ulong)bits >> 63);
     }
 
     /// <summary>The cell <paramref name="value"/> is counted in, or <see cref="MissingCell"/> when its bucket does not exist yet.</summary>
@@ -110,53 +113,68 @@ internal sealed class NativeHistogramLayout
 
     /// <summary>
     /// Counts <paramref name="value"/> in <paramref name="cell"/> of this processor's hot set; false, having
-    /// counted nothing, once the generation is sealed, when the caller must retry on the next one.
+    /// counted nothing, when a scrape swapped the sets meanwhile or the generation is sealed: the caller retries.
     /// </summary>
-    // Hot path: three interlocked writes to this processor's stripe; must never allocate, lock or block.
+    // Hot path: two interlocked adds to this processor's control word, plain stores between them when alone on the
+    // set; must never allocate, lock or block.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRecord(int cell, double value)
     {
         var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stripeStride);
-        var control = Interlocked.Increment(ref _cells[stripe]);
-        if ((control & SealedBit) != 0)
+        var set = (int)((ulong)Volatile.Read(ref _cells[stripe]) >> 63);
+        var presence = 1L << (set * InFlightBits);
+        var control = Interlocked.Add(ref _cells[stripe], presence);
+        if ((control & SealedBit) != 0 || (int)((ulong)control >> 63) != set)
         {
+            Interlocked.Add(ref _cells[stripe], -presence);
             return false;
         }
 
-        var set = stripe + 1 + ((int)((ulong)control >> 63) * _setStride);
-        AtomicDouble.Add(ref _cells[set + SumCell], value);
-        Interlocked.Increment(ref _cells[set + cell]);
+        var area = stripe + 1 + (set * 2 * _areaStride);
+        if (((control >> (set * InFlightBits)) & InFlightMask) == 1)
+        {
+            // Alone on this set: nobody else writes its owner area until this observation withdraws.
+            _cells[area + SumCell] = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(_cells[area + SumCell]) + value);
+            _cells[area + cell]++;
+        }
+        else
+        {
+            AtomicDouble.Add(ref _cells[area + _areaStride + SumCell], value);
+            Interlocked.Increment(ref _cells[area + _areaStride + cell]);
+        }
+
+        Interlocked.Add(ref _cells[stripe], -presence);
         return true;
     }
 
     /// <summary>
-    /// The scrape's read, under the owner's lock: for each stripe, swaps hot and cold, waits until every observation
-    /// that started on the now-cold set has finished, adds that set's counts into <paramref name="slotTotals"/>
-    /// (one per directory slot), <paramref name="zeroCount"/> and <paramref name="sum"/>, then folds it into the hot
-    /// set and clears it. Returns the number of observations counted, which equals the zero count plus the slots.
+    /// The scrape's read, under the owner's lock: for each stripe, swaps hot and cold, waits until no observation
+    /// is writing the now-cold set, adds its counts into <paramref name="slotTotals"/> (one per directory slot),
+    /// <paramref name="zeroCount"/> and <paramref name="sum"/>, then moves them into the hot set's overflow area
+    /// and clears the cold set, so that the next swap again finds the whole history in the set going cold.
     /// </summary>
-    public long Collect(Span<long> slotTotals, ref long zeroCount, ref double sum)
+    public void Collect(Span<long> slotTotals, ref long zeroCount, ref double sum)
     {
         var buckets = Directory.Count;
-        long count = 0;
         for (var stripe = LongsPerCacheLine; stripe < _cells.Length; stripe += _stripeStride)
         {
             var control = Interlocked.Add(ref _cells[stripe], HotBit);
-            var started = control & StartedMask;
-            var hot = stripe + 1 + ((int)((ulong)control >> 63) * _setStride);
-            var cold = stripe + 1 + ((int)((~(ulong)control) >> 63) * _setStride);
-            WaitUntilFinished(cold, buckets, started);
-            Accumulate(cold, buckets, slotTotals, ref zeroCount, ref sum);
-            FoldInto(cold, hot, buckets);
-            count += started;
+            var hot = (int)((ulong)control >> 63);
+            var cold = 1 - hot;
+            WaitUntilQuiet(stripe, cold);
+            var coldSet = stripe + 1 + (cold * 2 * _areaStride);
+            var hotOverflow = stripe + 1 + (hot * 2 * _areaStride) + _areaStride;
+            for (var area = coldSet; area <= coldSet + _areaStride; area += _areaStride)
+            {
+                Accumulate(area, buckets, slotTotals, ref zeroCount, ref sum);
+                MoveInto(area, hotOverflow, buckets);
+            }
         }
-
-        return count;
     }
 
     /// <summary>
     /// Retires this generation, under the owner's lock, once the next one is published: seals every stripe so
-    /// that later observations retry on the next generation, waits for the observations already started here, and
+    /// that later observations retry on the next generation, waits for the observations already writing here, and
     /// adds all the counts into <paramref name="slotTotals"/>, <paramref name="zeroCount"/> and <paramref name="sum"/>.
     /// </summary>
     public void SealAndDrain(Span<long> slotTotals, ref long zeroCount, ref double sum)
@@ -164,12 +182,13 @@ internal sealed class NativeHistogramLayout
         var buckets = Directory.Count;
         for (var stripe = LongsPerCacheLine; stripe < _cells.Length; stripe += _stripeStride)
         {
-            var control = Interlocked.Or(ref _cells[stripe], SealedBit);
-            var hot = stripe + 1 + ((int)((ulong)control >> 63) * _setStride);
-            var cold = stripe + 1 + ((int)((~(ulong)control) >> 63) * _setStride);
-            WaitUntilFinished(hot, buckets, control & StartedMask);
-            Accumulate(hot, buckets, slotTotals, ref zeroCount, ref sum);
-            Accumulate(cold, buckets, slotTotals, ref zeroCount, ref sum);
+            Interlocked.Or(ref _cells[stripe], SealedBit);
+            WaitUntilQuiet(stripe, 0);
+            WaitUntilQuiet(stripe, 1);
+            for (var area = stripe + 1; area < stripe + 1 + (4 * _areaStride); area += _areaStride)
+            {
+                Accumulate(area, buckets, slotTotals, ref zeroCount, ref sum);
+            }
         }
     }
 
@@ -183,74 +202,58 @@ internal sealed class NativeHistogramLayout
     }
 
     /// <summary>
-    /// Adds counts carried over from the previous generation, under the owner's lock: <paramref name="count"/>
-    /// observations into <paramref name="cell"/> of the first stripe's hot set, with the stripe's count raised to
-    /// match, so that a later scrape's wait still ends. Call <see cref="AddCarriedSum"/> once for the sum.
+    /// Adds <paramref name="count"/> observations carried over from the previous generation to <paramref name="cell"/>
+    /// of the first stripe's hot overflow area; under the owner's lock, so the hot set cannot change meanwhile.
     /// </summary>
-    public void AddCarried(int cell, long count)
+    public void AddCarried(int cell, long count) => Interlocked.Add(ref _cells[HotOverflowOfFirstStripe() + cell], count);
+
+    /// <summary>Adds the sum carried over from the previous generation to the first stripe's hot overflow area; under the owner's lock.</summary>
+    public void AddCarriedSum(double sum) => AtomicDouble.Add(ref _cells[HotOverflowOfFirstStripe() + SumCell], sum);
+
+    private static int StripeLongs(int capacity) =>
+        RoundUpToCacheLine(1 + (4 * (FirstBucketCell + capacity))) + LongsPerCacheLine;
+
+    private int HotOverflowOfFirstStripe()
     {
         var stripe = LongsPerCacheLine;
-        var control = Interlocked.Add(ref _cells[stripe], count);
-        var hot = stripe + 1 + ((int)((ulong)control >> 63) * _setStride);
-        Interlocked.Add(ref _cells[hot + cell], count);
+        var hot = (int)((ulong)Volatile.Read(ref _cells[stripe]) >> 63);
+        return stripe + 1 + (hot * 2 * _areaStride) + _areaStride;
     }
 
-    /// <summary>Adds the sum carried over from the previous generation to the first stripe's hot set; under the owner's lock.</summary>
-    public void AddCarriedSum(double sum)
-    {
-        var stripe = LongsPerCacheLine;
-        var hot = stripe + 1 + ((int)((ulong)Volatile.Read(ref _cells[stripe]) >> 63) * _setStride);
-        AtomicDouble.Add(ref _cells[hot + SumCell], sum);
-    }
-
-    /// <summary>The cell of directory slot <paramref name="slot"/>.</summary>
-    public static int CellOfSlot(int slot) => FirstBucketCell + slot;
-
-    private void WaitUntilFinished(int set, int buckets, long started)
+    private void WaitUntilQuiet(int stripe, int set)
     {
         var spinner = default(SpinWait);
-        while (Finished(set, buckets) != started)
+        while (((Volatile.Read(ref _cells[stripe]) >> (set * InFlightBits)) & InFlightMask) != 0)
         {
             spinner.SpinOnce();
         }
     }
 
-    private long Finished(int set, int buckets)
+    private void Accumulate(int area, int buckets, Span<long> slotTotals, ref long zeroCount, ref double sum)
     {
-        var finished = Volatile.Read(ref _cells[set + ZeroCell]);
+        zeroCount += _cells[area + ZeroCell];
+        sum += BitConverter.Int64BitsToDouble(_cells[area + SumCell]);
         for (var slot = 0; slot < buckets; slot++)
         {
-            finished += Volatile.Read(ref _cells[set + FirstBucketCell + slot]);
-        }
-
-        return finished;
-    }
-
-    private void Accumulate(int set, int buckets, Span<long> slotTotals, ref long zeroCount, ref double sum)
-    {
-        zeroCount += _cells[set + ZeroCell];
-        sum += BitConverter.Int64BitsToDouble(_cells[set + SumCell]);
-        for (var slot = 0; slot < buckets; slot++)
-        {
-            slotTotals[slot] += _cells[set + FirstBucketCell + slot];
+            slotTotals[slot] += _cells[area + FirstBucketCell + slot];
         }
     }
 
-    // The cold set is quiet: every writer that chose it has finished, and later ones choose the hot set. So it is
-    // read and cleared with plain accesses, while the hot set, which writers share, takes interlocked additions.
-    private void FoldInto(int cold, int hot, int buckets)
+    // The cold area is quiet: every writer of it has withdrawn, and later ones write the hot set. So it is read and
+    // cleared with plain accesses, while the hot overflow area, which writers share, takes interlocked additions.
+    private void MoveInto(int cold, int hotOverflow, int buckets)
     {
-        Interlocked.Add(ref _cells[hot + ZeroCell], _cells[cold + ZeroCell]);
+        Interlocked.Add(ref _cells[hotOverflow + ZeroCell], _cells[cold + ZeroCell]);
         _cells[cold + ZeroCell] = 0;
-        AtomicDouble.Add(ref _cells[hot + SumCell], BitConverter.Int64BitsToDouble(_cells[cold + SumCell]));
+        AtomicDouble.Add(ref _cells[hotOverflow + SumCell], BitConverter.Int64BitsToDouble(_cells[cold + SumCell]));
         _cells[cold + SumCell] = 0;
-        for (var cell = hot + FirstBucketCell; cell < hot + FirstBucketCell + buckets; cell++)
+        for (var slot = FirstBucketCell; slot < FirstBucketCell + buckets; slot++)
         {
-            var carried = _cells[cell - hot + cold];
+            var carried = _cells[cold + slot];
             if (carried != 0)
             {
-                Interlocked.Add(ref _cells[cell], carried);
-                _cells[cell - hot + cold] = 0;
+                Interlocked.Add(ref _cells[hotOverflow + slot], carried);
+                _cells[cold + slot] = 0;
             }
         }
     }

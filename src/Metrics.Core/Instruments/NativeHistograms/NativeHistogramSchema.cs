@@ -23,13 +23,6 @@ internal static class NativeHistogramSchema
     /// <summary>The default zero threshold, 2^-128: a bucket boundary in every schema, and far below any measurement.</summary>
     public const double DefaultZeroThreshold = 2.938735877055719e-39;
 
-    private const int MantissaBits = 52;
-    private const long MantissaMask = (1L << MantissaBits) - 1;
-    private const int ExponentBias = 1022;
-    private const double TwoToThe64 = 18446744073709551616.0;
-
-    private static readonly int[] InfinityIndexes = BuildInfinityIndexes();
-
     /// <summary>
     /// The largest schema whose growth factor <c>2^(2^-s)</c> does not exceed <paramref name="bucketFactor"/>,
     /// clamped to -4 … 8 (so a factor below 2^(2^-8), about 1.00271, still gets schema 8). 1.1 gives schema 3.
@@ -51,34 +44,8 @@ internal static class NativeHistogramSchema
     public static double GrowthFactor(int schema) => Math.Pow(2, Math.Pow(2, -schema));
 
     /// <summary>The index of the bucket holding <paramref name="magnitude"/>, a value above zero (<c>+Inf</c> included).</summary>
-    // Hot path: bit arithmetic and at most two table reads; never allocates.
-    public static int BucketIndex(double magnitude, int schema)
-    {
-        var bits = BitConverter.DoubleToInt64Bits(magnitude);
-        var biasedExponent = (int)(bits >> MantissaBits);
-        if (biasedExponent == 0x7FF)
-        {
-            return InfinityIndexes[schema - Min];
-        }
-
-        if (biasedExponent == 0)
-        {
-            // A subnormal: scaling by 2^64 is exact and makes it normal, so frexp's exponent is that of the scaled value less 64.
-            bits = BitConverter.DoubleToInt64Bits(magnitude * TwoToThe64);
-            biasedExponent = (int)(bits >> MantissaBits) - 64;
-        }
-
-        var exponent = biasedExponent - ExponentBias;
-        var mantissa = bits & MantissaMask;
-        if (schema > 0)
-        {
-            return NativeHistogramBounds.IndexInOctave(mantissa, schema) + ((exponent - 1) << schema);
-        }
-
-        // A fraction of exactly 0.5 is a power of two, the inclusive upper bound of the bucket below.
-        var index = mantissa == 0 ? exponent - 1 : exponent;
-        return (index + (1 << -schema) - 1) >> -schema;
-    }
+    public static int BucketIndex(double magnitude, int schema) =>
+        NativeBucketIndexer.For(schema).IndexOfMagnitudeBits(BitConverter.DoubleToInt64Bits(magnitude));
 
     /// <summary>
     /// The inclusive upper bound of bucket <paramref name="index"/>: <see cref="double.MaxValue"/> for the bucket
@@ -106,15 +73,4 @@ internal static class NativeHistogramSchema
     /// </summary>
     public static int CoarserIndex(int index, int fromSchema, int toSchema) =>
         ((index - 1) >> (fromSchema - toSchema)) + 1;
-
-    private static int[] BuildInfinityIndexes()
-    {
-        var indexes = new int[Max - Min + 1];
-        for (var schema = Min; schema <= Max; schema++)
-        {
-            indexes[schema - Min] = BucketIndex(double.MaxValue, schema) + 1;
-        }
-
-        return indexes;
-    }
 }

@@ -9,41 +9,43 @@ namespace Metrics;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Writing.</b> <see cref="Observe(double)"/> finds the value's bucket (frexp and a table, see
-/// <see cref="NativeHistogramSchema"/>), looks its slot up in the current generation's
-/// <see cref="NativeBucketDirectory"/>, and makes three interlocked writes to this processor's stripe of counts (see
-/// <see cref="NativeHistogramLayout"/>). That path takes no lock and allocates nothing. Only an observation whose
-/// bucket does not exist yet takes the lock, to add the bucket or, at the limit, to reduce; either may build a new
-/// generation, and then the observation counts there.
+/// <b>Writing.</b> <see cref="Observe(double)"/> finds the value's bucket from the bits of the double (see
+/// <see cref="NativeBucketIndexer"/>), looks its slot up in the current generation's
+/// <see cref="NativeBucketDirectory"/>, and counts it in this processor's stripe (see
+/// <see cref="NativeHistogramLayout"/>): two interlocked operations when no other observation is writing the same
+/// stripe, four when one is. That path takes no lock and allocates nothing. Only an observation whose bucket does
+/// not exist yet takes the lock, to add the bucket or, at the limit, to reduce; either may build a new generation,
+/// and then the observation counts there.
 /// </para>
 /// <para>
 /// <b>Why every snapshot is consistent</b> (count = zero count + Σ buckets, and the sum is the sum of exactly the
-/// observations counted). Per stripe, an observation (1) increments the control word, learning which of the two
-/// sets is hot and adding one to the stripe's started count, (2) adds its value to that set's sum, and (3) increments
-/// its bucket in that set. Steps 1 and 3 are interlocked, and the .NET memory model orders interlocked operations,
-/// so the set's zero count plus its buckets counts the observations whose step 3 is done, each of whose sum was
-/// added in step 2 before. A scrape, under the lock, flips the hot bit with one interlocked add, which returns the
-/// started count <c>n</c> at that instant: exactly the <c>n</c> observations that ever started on the stripe went to
-/// the set now cold (the earlier ones were folded into it by the previous scrape), and every later one goes to the
-/// other set. The scrape waits until the cold set's zero count plus buckets reaches <c>n</c>; from then on no writer
-/// touches the cold set, its counts and sum describe the same <c>n</c> observations, and it is read with plain loads.
-/// The scrape then folds the cold set into the hot one and clears it, so that the next flip again finds the full
-/// history in the set going cold. The snapshot adds the stripes up; a sum of consistent parts is consistent. The
-/// count a snapshot reports is the sum of the <c>n</c>, so the equality with zero count plus buckets is checked, not
-/// assumed. Generation changes keep this: the new generation is published first, then each old stripe is sealed
-/// with an interlocked OR that returns its final started count; observations that see the seal count nothing there
-/// and retry on the new generation, and the others are waited for and moved, their count added to a stripe's
-/// started count so the next scrape's wait still ends.
+/// observations counted). Per stripe, the control word holds which of two count sets is hot and how many
+/// observations are writing each set. An observation announces itself on the hot set with an interlocked add that
+/// returns the word, and proceeds only if the set it chose was still hot at that instant (else it withdraws and
+/// retries); it then adds its value to the set's sum and increments its bucket, and withdraws with a second
+/// interlocked add, after those writes. A scrape, under the lock, flips the hot bit with an interlocked add. The
+/// .NET memory model orders interlocked operations on one word, so every observation that proceeded on the
+/// now-cold set announced itself before the flip, and every later one either withdraws on seeing the flip or writes
+/// the other set. The scrape waits until the cold set's writer count is zero: from then on nothing writes it, every
+/// observation in it has made both its writes, and their withdrawals publish those writes to the scrape. So its zero
+/// count, buckets and sum describe exactly the same observations. The scrape reads them, adds them into the hot set
+/// (with interlocked adds, as writers share it) and clears the cold set, so that the next flip again finds the whole
+/// history in the set going cold. A snapshot adds the stripes up, and a sum of consistent parts is consistent. Two
+/// observations never make plain writes to the same cells at once: only one alone on its set does, and anyone
+/// arriving meanwhile sees a count of two and uses the set's separate, interlocked overflow area. Generation changes
+/// keep all this: the new generation is published first, then each old stripe is sealed with an interlocked OR;
+/// observations that see the seal withdraw and retry on the new generation, and the scrape or reduction waits for
+/// the others before moving their counts.
 /// </para>
 /// <para>
 /// <b>Memory.</b> The current generation holds at most
-/// <c>8 × (8 + S × (round8(2M + 5) + 8)) + 8 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
+/// <c>8 × (8 + S × (round8(4M + 9) + 8)) + 8 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
 /// <see cref="NativeHistogramOptions.MaxBucketCount"/>, <c>S</c> is the stripe count (the classic histogram's:
 /// <c>min(16, pow2(processors))</c>), <c>round8</c> rounds up to a multiple of 8 and <c>pow2</c> up to a power of
 /// two. A generation starts with room for 8 buckets and doubles up to <c>M</c>, so a histogram pays for the buckets
 /// it has seen. While a generation is being replaced, under the lock, the old one lives too. The exemplar ring adds
 /// <see cref="NativeHistogramOptions.MaxExemplars"/> slots of 64 bytes. For <c>M</c> = 160 and 2 processors the
-/// bound is 10,176 bytes.
+/// bound is 15,424 bytes.
 /// </para>
 /// </remarks>
 internal sealed class NativeHistogramState
@@ -162,8 +164,8 @@ internal sealed class NativeHistogramState
             var totals = snapshot.BeginCapture(layout.Schema, layout.ZeroThreshold, _createdSeconds, directory.Count);
             long zeroCount = 0;
             var sum = 0.0;
-            var count = layout.Collect(totals, ref zeroCount, ref sum);
-            snapshot.CompleteCapture(count, zeroCount, sum, directory);
+            layout.Collect(totals, ref zeroCount, ref sum);
+            snapshot.CompleteCapture(zeroCount, sum, directory);
         }
 
         if (_exemplars is not null)
