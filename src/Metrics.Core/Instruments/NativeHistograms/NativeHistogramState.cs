@@ -12,34 +12,35 @@ namespace Metrics;
 /// <b>Writing.</b> <see cref="Observe(double)"/> finds the value's bucket from the bits of the double (see
 /// <see cref="NativeBucketIndexer"/>), looks its slot up in the current generation's
 /// <see cref="NativeBucketDirectory"/>, and counts it in this processor's stripe (see
-/// <see cref="NativeHistogramLayout"/>): two interlocked operations when no other observation is writing the same
-/// stripe, four when one is. That path takes no lock and allocates nothing. Only an observation whose bucket does
-/// not exist yet takes the lock, to add the bucket or, at the limit, to reduce; either may build a new generation,
-/// and then the observation counts there.
+/// <see cref="NativeHistogramLayout"/>): one compare-exchange to own the stripe, plain stores, and a plain store to
+/// give it back. That path takes no lock and allocates nothing. Only an observation whose bucket does not exist yet
+/// takes the lock, to add the bucket or, at the limit, to reduce; either may build a new generation, and then the
+/// observation counts there.
 /// </para>
 /// <para>
 /// <b>Why every snapshot is consistent</b> (count = zero count + Σ buckets, and the sum is the sum of exactly the
-/// observations counted). Per stripe, the control word holds which of two count sets is hot and how many
-/// observations are writing each set. An observation announces itself on the hot set with an interlocked add that
-/// returns the word, and proceeds only if the set it chose was still hot at that instant (else it withdraws and
-/// retries); it then adds its value to the set's sum and increments its bucket, and withdraws with a second
-/// interlocked add, after those writes. A scrape, under the lock, flips the hot bit with an interlocked add. The
-/// .NET memory model orders interlocked operations on one word, so every observation that proceeded on the
-/// now-cold set announced itself before the flip, and every later one either withdraws on seeing the flip or writes
-/// the other set. The scrape waits until the cold set's writer count is zero: from then on nothing writes it, every
-/// observation in it has made both its writes, and their withdrawals publish those writes to the scrape. So its zero
-/// count, buckets and sum describe exactly the same observations. The scrape reads them, adds them into the hot set
-/// (with interlocked adds, as writers share it) and clears the cold set, so that the next flip again finds the whole
-/// history in the set going cold. A snapshot adds the stripes up, and a sum of consistent parts is consistent. Two
-/// observations never make plain writes to the same cells at once: only one alone on its set does, and anyone
-/// arriving meanwhile sees a count of two and uses the set's separate, interlocked overflow area. Generation changes
-/// keep all this: the new generation is published first, then each old stripe is sealed with an interlocked OR;
-/// observations that see the seal withdraw and retry on the new generation, and the scrape or reduction waits for
-/// the others before moving their counts.
+/// observations counted). Per stripe, the control word says which of two count sets is hot and whether an
+/// observation owns the stripe. An owner takes the stripe with a compare-exchange from a word that is not owned,
+/// writes the hot set's owner area, and stores back the word it took; as every other change to the word is a
+/// compare-exchange from a word that is not owned, nothing changes the word meanwhile, so the hot set stays hot for
+/// the whole of its writes. A scrape, under the lock, flips the hot bit with such a compare-exchange, so every owner
+/// that wrote the now-cold set had given the stripe back before the flip: its two writes are complete, and the
+/// store that gave the stripe back and the scrape's compare-exchange (the .NET memory model orders both on the one
+/// word) publish them to the scrape. Observations that find the stripe owned (only when an owner was preempted)
+/// announce themselves in an overflow writer count with an interlocked add and then read the control word again,
+/// going on only if their set is still hot; the scrape flips first and then reads that count, and both sides are
+/// full fences, so either the observation sees the flip and retries on the hot set, or the scrape sees it and waits
+/// until it has finished. After the flip and that wait, nothing writes the cold set, and its zero count, buckets and
+/// sum describe exactly the same observations. The scrape reads them, adds them into the hot set's overflow area
+/// (with interlocked adds, as overflow writers share it) and clears the cold set, so that the next flip again finds
+/// the whole history in the set going cold. A snapshot adds the stripes up, and a sum of consistent parts is
+/// consistent. Generation changes keep all this: the new generation is published first, then each old stripe is
+/// sealed (the same compare-exchange, setting the sealed bit); observations that see the seal retry on the new
+/// generation, and the others are waited for before their counts move.
 /// </para>
 /// <para>
 /// <b>Memory.</b> The current generation holds at most
-/// <c>8 × (8 + S × (round8(4M + 9) + 8)) + 8 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
+/// <c>8 × (8 + S × (round8(4M + 10) + 8)) + 8 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
 /// <see cref="NativeHistogramOptions.MaxBucketCount"/>, <c>S</c> is the stripe count (the classic histogram's:
 /// <c>min(16, pow2(processors))</c>), <c>round8</c> rounds up to a multiple of 8 and <c>pow2</c> up to a power of
 /// two. A generation starts with room for 8 buckets and doubles up to <c>M</c>, so a histogram pays for the buckets

@@ -112,6 +112,64 @@ public sealed class NativeHistogramConcurrencyTests
         final.Schema.ShouldBeLessThan(7);
     }
 
+    [Test]
+    public void Observations_beside_a_preempted_owner_are_counted_and_a_scrape_waits_for_the_owner()
+    {
+        var state = new NativeHistogramState(new NativeHistogramOptions(), TimeProvider.System);
+        state.Observe(1);
+        var stripes = PreemptedOwnerOnEveryStripe(state);
+
+        // Every stripe is owned, as if its owner had been preempted mid-observation: these go to the overflow area.
+        for (var i = 0; i < 100; i++)
+        {
+            state.Observe(2);
+        }
+
+        var scrape = Task.Run(() => NativeHistogramStateTests.Capture(state));
+        scrape.Wait(TimeSpan.FromMilliseconds(300)).ShouldBeFalse("the scrape waits for the owner to give the stripe back");
+        stripes.Release();
+        scrape.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+
+        var snapshot = scrape.Result;
+        snapshot.Count.ShouldBe(101);
+        snapshot.Sum.ShouldBe(201);
+        snapshot.PositiveBuckets.ToArray().Where(b => b.Count > 0).ShouldBe([new NativeBucket(0, 1), new NativeBucket(8, 100)]);
+        state.Observe(2);
+        NativeHistogramStateTests.Capture(state).Count.ShouldBe(102);
+    }
+
+    // Sets the owned bit of every stripe's control word of the current generation, as an owner preempted between
+    // taking the stripe and giving it back would leave it; Release gives the stripes back.
+    private static OwnedStripes PreemptedOwnerOnEveryStripe(NativeHistogramState state)
+    {
+        const long ownedBit = 1L << 61;
+        var layout = (NativeHistogramLayout)typeof(NativeHistogramState).GetField("_layout", Private)!.GetValue(state)!;
+        var cells = (long[])typeof(NativeHistogramLayout).GetField("_cells", Private)!.GetValue(layout)!;
+        var stride = (int)typeof(NativeHistogramLayout).GetField("_stripeStride", Private)!.GetValue(layout)!;
+        var stripes = Math.Min(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
+        var controls = Enumerable.Range(0, stripes).Select(stripe => 8 + (stripe * stride)).ToArray();
+        foreach (var control in controls)
+        {
+            (cells[control] & ownedBit).ShouldBe(0);
+            Interlocked.Or(ref cells[control], ownedBit);
+        }
+
+        return new OwnedStripes(cells, controls, ownedBit);
+    }
+
+    private const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+
+    private sealed record OwnedStripes(long[] Cells, int[] Controls, long OwnedBit)
+    {
+        public void Release()
+        {
+            foreach (var control in Controls)
+            {
+                Interlocked.And(ref Cells[control], ~OwnedBit);
+            }
+        }
+    }
+
     private static (long Counted, double Sum) CountAndSum(NativeHistogramSnapshot snapshot, Dictionary<(bool, int), double> valueOfBucket)
     {
         long counted = 0;
