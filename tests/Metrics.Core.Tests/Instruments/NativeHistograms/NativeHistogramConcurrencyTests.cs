@@ -15,50 +15,26 @@ public sealed class NativeHistogramConcurrencyTests
             valueOfBucket[(value < 0, NativeHistogramSchema.BucketIndex(Math.Abs(value), 3))] = value;
         }
 
-        var snapshots = 0;
-        var writersDone = 0;
-        Exception? scraperFailure = null;
-        var scraper = new Thread(() =>
+        var snapshots = WhileScraping(state, snapshot =>
         {
-            try
-            {
-                var snapshot = new NativeHistogramSnapshot();
-                long previousCount = 0;
-                while (Volatile.Read(ref writersDone) == 0)
-                {
-                    state.CaptureInto(snapshot);
-                    var (counted, sum) = CountAndSum(snapshot, valueOfBucket);
-                    snapshot.Count.ShouldBe(snapshot.ZeroCount + counted, "count = zero count + Σ buckets");
-                    snapshot.Sum.ShouldBe(sum, "the sum is that of exactly the observations counted");
-                    snapshot.Count.ShouldBeGreaterThanOrEqualTo(previousCount);
-                    previousCount = snapshot.Count;
-                    snapshots++;
-                }
-            }
-            catch (Exception ex)
-            {
-                scraperFailure = ex;
-            }
-        });
-        scraper.Start();
-        Concurrently.Run(4, thread =>
+            var (counted, sum) = CountAndSum(snapshot, valueOfBucket);
+            snapshot.Count.ShouldBe(snapshot.ZeroCount + counted, "count = zero count + Σ buckets");
+            snapshot.Sum.ShouldBe(sum, "the sum is that of exactly the observations counted");
+        }, thread =>
         {
             for (var i = 0; i < 1_000_000; i++)
             {
                 state.Observe(values[(i + thread) & 7]);
             }
         });
-        Volatile.Write(ref writersDone, 1);
-        scraper.Join();
 
-        scraperFailure.ShouldBeNull();
-        snapshots.ShouldBeGreaterThan(0);
         var final = NativeHistogramStateTests.Capture(state);
         final.Count.ShouldBe(4_000_000);
         final.ZeroCount.ShouldBe(500_000);
         final.Sum.ShouldBe(500_000 * (0.5 + 1 + 2 + 4 - 1 - 8 + 1024));
         final.PositiveBuckets.ToArray().Where(b => b.Count > 0).Select(b => b.Count).ShouldAllBe(c => c == 500_000);
         final.NegativeBuckets.ToArray().Where(b => b.Count > 0).Select(b => b.Count).ShouldBe([500_000L, 500_000L]);
+        snapshots.ShouldBeGreaterThan(0);
         TestContext.Out.WriteLine($"{snapshots} snapshots taken during the writes");
     }
 
@@ -66,31 +42,7 @@ public sealed class NativeHistogramConcurrencyTests
     public void Snapshots_stay_consistent_while_concurrent_writers_create_buckets_and_force_reductions()
     {
         var state = new NativeHistogramState(new NativeHistogramOptions { BucketFactor = 1.01, MaxBucketCount = 20 }, TimeProvider.System);
-        var snapshots = 0;
-        var writersDone = 0;
-        Exception? scraperFailure = null;
-        var scraper = new Thread(() =>
-        {
-            try
-            {
-                var snapshot = new NativeHistogramSnapshot();
-                long previousCount = 0;
-                while (Volatile.Read(ref writersDone) == 0)
-                {
-                    state.CaptureInto(snapshot);
-                    AssertConsistentWithBounds(snapshot);
-                    snapshot.Count.ShouldBeGreaterThanOrEqualTo(previousCount);
-                    previousCount = snapshot.Count;
-                    snapshots++;
-                }
-            }
-            catch (Exception ex)
-            {
-                scraperFailure = ex;
-            }
-        });
-        scraper.Start();
-        Concurrently.Run(4, thread =>
+        var snapshots = WhileScraping(state, AssertConsistentWithBounds, thread =>
         {
             var random = new Random(thread);
             for (var i = 0; i < 250_000; i++)
@@ -100,10 +52,7 @@ public sealed class NativeHistogramConcurrencyTests
                 state.Observe((i & 1) == 0 ? magnitude : -magnitude);
             }
         });
-        Volatile.Write(ref writersDone, 1);
-        scraper.Join();
 
-        scraperFailure.ShouldBeNull();
         snapshots.ShouldBeGreaterThan(0);
         var final = NativeHistogramStateTests.Capture(state);
         final.Count.ShouldBe(1_000_000);
@@ -168,6 +117,43 @@ public sealed class NativeHistogramConcurrencyTests
                 Interlocked.And(ref Cells[control], ~OwnedBit);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="writer"/> on four threads while one more thread captures snapshots, checks each with
+    /// <paramref name="check"/> and that the count never falls; returns how many snapshots it took.
+    /// </summary>
+    private static int WhileScraping(NativeHistogramState state, Action<NativeHistogramSnapshot> check, Action<int> writer)
+    {
+        var snapshots = 0;
+        var writersDone = 0;
+        Exception? scraperFailure = null;
+        var scraper = new Thread(() =>
+        {
+            try
+            {
+                var snapshot = new NativeHistogramSnapshot();
+                long previousCount = 0;
+                while (Volatile.Read(ref writersDone) == 0)
+                {
+                    state.CaptureInto(snapshot);
+                    check(snapshot);
+                    snapshot.Count.ShouldBeGreaterThanOrEqualTo(previousCount);
+                    previousCount = snapshot.Count;
+                    snapshots++;
+                }
+            }
+            catch (Exception ex)
+            {
+                scraperFailure = ex;
+            }
+        });
+        scraper.Start();
+        Concurrently.Run(4, writer);
+        Volatile.Write(ref writersDone, 1);
+        scraper.Join();
+        scraperFailure.ShouldBeNull();
+        return snapshots;
     }
 
     private static (long Counted, double Sum) CountAndSum(NativeHistogramSnapshot snapshot, Dictionary<(bool, int), double> valueOfBucket)
