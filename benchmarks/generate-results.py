@@ -121,13 +121,21 @@ def summary(rows):
         lines.append(check("History: one sampler tick over 10,000 series", "< 5 ms",
                            f"{tick['ns'] / 1e6:.2f} ms, {tick['bytes']:.0f} B allocated", tick["ns"] < 5e6))
 
+    for threads in (1, 2):
+        native = lambda m: (find(rows, "NativeHistogramBenchmarks", m, Threads=threads) or {}).get("ns")
+        ratio_line(f"Native histogram Observe, {threads} thread{'s' if threads > 1 else ''}, vs our classic 16-bucket", "≤ 1.5×",
+                   native("Native"), native("Classic"), 1.5)
+        ratio_line(f"Native histogram Observe, {threads} thread{'s' if threads > 1 else ''}, vs OpenTelemetry exponential", "≤ 0.5×",
+                   native("Native"), native("OpenTelemetryExponential"), 0.5)
+
     bridge = lambda m: (find(rows, "MeterBridgeBenchmarks", m) or {}).get("ns")
     ratio_line("Row 10: Counter<long>.Add, 2 tags, through the bridge vs OpenTelemetry SDK", "≤ 0.5×", bridge("Ours"), bridge("OpenTelemetry"), 0.5)
 
     allocating = [f"{c}.{m}" for (c, m, p), r in rows.items()
-                  if c in ("CounterBenchmarks", "LabeledCounterBenchmarks", "GaugeBenchmarks", "HistogramBenchmarks",
-                           "SummaryBenchmarks", "ContentionBenchmarks", "MeterBridgeBenchmarks") and m.startswith("Ours") and r["bytes"] >= 1]
-    lines.append(check("Rows 2–7 and 10: bytes allocated per measurement (ours)", "0 B",
+                  if (c in ("CounterBenchmarks", "LabeledCounterBenchmarks", "GaugeBenchmarks", "HistogramBenchmarks",
+                            "SummaryBenchmarks", "ContentionBenchmarks", "MeterBridgeBenchmarks") and m.startswith("Ours")
+                      or c == "NativeHistogramBenchmarks" and m in ("Classic", "Native")) and r["bytes"] >= 1]
+    lines.append(check("Rows 2–7, 10 and native histograms: bytes allocated per measurement (ours)", "0 B",
                        "0 B everywhere" if not allocating else "allocates: " + ", ".join(sorted(set(allocating))), not allocating))
     return lines
 

@@ -14,7 +14,10 @@ internal sealed class Competitors : IDisposable
 {
     private readonly MeterProvider _provider;
 
-    public Competitors(double[]? histogramBounds = null)
+    /// <param name="histogramBounds">Explicit bucket bounds for every OpenTelemetry histogram, or null for its defaults.</param>
+    /// <param name="exponentialHistograms">Aggregate every OpenTelemetry histogram into base-2 exponential buckets
+    /// (<see cref="Base2ExponentialBucketHistogramConfiguration"/>, its defaults: 160 buckets, scale up to 20).</param>
+    public Competitors(double[]? histogramBounds = null, bool exponentialHistograms = false)
     {
         PrometheusRegistry = Prom.Metrics.NewCustomRegistry();
         PrometheusFactory = Prom.Metrics.WithCustomRegistry(PrometheusRegistry);
@@ -26,6 +29,13 @@ internal sealed class Competitors : IDisposable
         {
             builder.AddView(instrument => instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
                 ? new ExplicitBucketHistogramConfiguration { Boundaries = histogramBounds }
+                : null);
+        }
+
+        if (exponentialHistograms)
+        {
+            builder.AddView(instrument => instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
+                ? new Base2ExponentialBucketHistogramConfiguration()
                 : null);
         }
 

@@ -23,7 +23,7 @@ internal ref struct Utf8Sink
         _position = 0;
     }
 
-    public void Write(ReadOnlySpan<byte> bytes)
+    public void Write(scoped ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length > _chunk.Length - _position)
         {

@@ -29,14 +29,26 @@ internal sealed class ExemplarStore
     // Hot path when exemplars are on: must never allocate, lock or block. Without an activity it costs one read.
     public void RecordActivity(int slot, double value)
     {
+        if (TryCurrentActivity(out var exemplar))
+        {
+            Record(slot, exemplar, value);
+        }
+    }
+
+    /// <summary>The trace exemplar of <see cref="Activity.Current"/>; false when there is no activity, or one that was not sampled.</summary>
+    // Hot path when exemplars are on: allocates nothing, as the ids are the activity's own strings.
+    public static bool TryCurrentActivity(out Exemplar exemplar)
+    {
         var activity = Activity.Current;
         // Only a sampled W3C activity has ids a tracing backend kept; an exemplar of any other would link nowhere.
         if (activity is null || !activity.Recorded || activity.IdFormat != ActivityIdFormat.W3C)
         {
-            return;
+            exemplar = default;
+            return false;
         }
 
-        Record(slot, Exemplar.ForActivityIds(activity.TraceId.ToHexString(), activity.SpanId.ToHexString()), value);
+        exemplar = Exemplar.ForActivityIds(activity.TraceId.ToHexString(), activity.SpanId.ToHexString());
+        return true;
     }
 
     // Hot path when exemplars are on: one compare-exchange, a clock read and plain stores; never waits.
