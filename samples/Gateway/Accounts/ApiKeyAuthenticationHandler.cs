@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Gateway.Configuration;
 using Gateway.Surfaces;
 using Gateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -61,19 +60,17 @@ internal sealed class ApiKeyAuthenticationHandler(
         var message = ReadSecret(Request) is null
             ? "Missing API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
             : "Invalid API key.";
-        return ApiErrors.WriteAsync(Context, StyleOf(surface), StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message);
+        return ApiErrors.WriteAsync(Context, ClientStyle.Of(Context), StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message);
     }
 
     /// <inheritdoc />
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiErrors.WriteAsync(
             Context,
-            StyleOf(Context.GetEndpoint()?.Metadata.GetMetadata<ApiSurface>()),
+            ClientStyle.Of(Context),
             StatusCodes.Status403Forbidden,
             ApiErrorKind.Permission,
             "This credential may not perform this operation.");
-
-    private static ProviderStyle StyleOf(ApiSurface? surface) => surface?.Style ?? ProviderStyle.OpenAI;
 
     private static string? ReadSecret(HttpRequest request)
     {

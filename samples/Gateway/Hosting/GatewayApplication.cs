@@ -82,11 +82,13 @@ internal static class GatewayApplication
     {
         app.UseRouting();
         MetricsComposition.UseMetrics(app, options);
+        app.UseMiddleware<ApiExchangeMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapLlmEndpoints();
+        app.MapModelEndpoints();
         app.MapStatsEndpoints();
         app.MapTokenEndpoints();
         app.MapSimulatorEndpoints();

@@ -58,6 +58,7 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         else
         {
             MapCompletion(app, new AnthropicMessagesSimulation());
+            app.MapPost(ApiSurface.AnthropicCountTokens.Path, CountTokensAsync);
         }
 
         app.MapGet("/v1/models", ListModelsAsync);
@@ -82,25 +83,9 @@ internal sealed class SimulatedProvider : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context, SurfaceSimulation simulation)
     {
         var cancellationToken = context.RequestAborted;
-        JsonDocument document;
-        try
+        using var document = await ReadValidRequestAsync(context, simulation.Surface);
+        if (document is not null)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, cancellationToken);
-        }
-        catch (JsonException exception)
-        {
-            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidJson, $"Could not parse the JSON body: {exception.Message}");
-            return;
-        }
-
-        using (document)
-        {
-            if (Invalid(document.RootElement) is { } problem)
-            {
-                await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, problem);
-                return;
-            }
-
             var fault = Faults.TakeForRequest();
             if (fault == FaultMode.Healthy && !_zeroLatency)
             {
@@ -113,7 +98,7 @@ internal sealed class SimulatedProvider : IAsyncDisposable
                 return;
             }
 
-            var answer = SimulatedAnswer.For(document.RootElement, _options);
+            var answer = SimulatedAnswer.For(document.RootElement, simulation.Surface, _options);
             var pace = new SimulatedPace(_options, _zeroLatency);
             if (answer.Stream)
             {
@@ -133,17 +118,79 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         }
     }
 
-    // The checks the real APIs make that matter here: a model, and Anthropic's mandatory max_tokens.
-    private string? Invalid(JsonElement root)
+    // Anthropic counts a request's input tokens with the same formula its usage reports, so the two always agree.
+    private async Task CountTokensAsync(HttpContext context)
+    {
+        using var document = await ReadValidRequestAsync(context, ApiSurface.AnthropicCountTokens);
+        if (document is null)
+        {
+            return;
+        }
+
+        var fault = Faults.TakeForRequest();
+        if (fault != FaultMode.Healthy)
+        {
+            await FailAsync(context, fault);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("input_tokens", SimulatedAnswer.PromptTokensOf(document.RootElement));
+            json.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>Parses and checks the request, answering 400 as the real API would; null when it did.</summary>
+    private async Task<JsonDocument?> ReadValidRequestAsync(HttpContext context, ApiSurface surface)
+    {
+        context.Response.Headers[RequestIds.HeaderFor(Style)] = RequestIds.New(Style);
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidJson, $"Could not parse the JSON body: {exception.Message}");
+            return null;
+        }
+
+        if (Invalid(document.RootElement, surface) is { } problem)
+        {
+            document.Dispose();
+            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, problem.Message, problem.Param);
+            return null;
+        }
+
+        return document;
+    }
+
+    // The checks the real APIs make that matter here, in their words: a model, a non-empty conversation, and
+    // Anthropic's mandatory max_tokens.
+    private (string Message, string? Param)? Invalid(JsonElement root, ApiSurface surface)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String)
         {
-            return "model: Field required";
+            return Style == ProviderStyle.Anthropic ? ("model: Field required", null) : ("You must provide a model parameter.", null);
         }
 
-        if (Style == ProviderStyle.Anthropic && !root.TryGetProperty("max_tokens", out _))
+        var emptyMessages = surface != ApiSurface.OpenAIResponses
+            && root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() == 0;
+        if (emptyMessages)
         {
-            return "max_tokens: Field required";
+            return Style == ProviderStyle.Anthropic
+                ? ("messages: at least one message is required", null)
+                : ("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages");
+        }
+
+        if (surface == ApiSurface.AnthropicMessages && !root.TryGetProperty("max_tokens", out _))
+        {
+            return ("max_tokens: Field required", null);
         }
 
         return null;
@@ -194,6 +241,7 @@ internal sealed class SimulatedProvider : IAsyncDisposable
 
     private async Task ListModelsAsync(HttpContext context)
     {
+        context.Response.Headers[RequestIds.HeaderFor(Style)] = RequestIds.New(Style);
         var fault = Faults.Persistent;
         if (fault != FaultMode.Healthy)
         {

@@ -11,31 +11,34 @@ namespace Gateway.Surfaces;
 /// </summary>
 internal static class ApiErrors
 {
-    /// <summary>Writes <paramref name="status"/> and the error body in <paramref name="style"/>'s shape.</summary>
-    public static Task WriteAsync(HttpContext context, ProviderStyle style, int status, ApiErrorKind kind, string message)
+    /// <summary>
+    /// Writes <paramref name="status"/> and the error body in <paramref name="style"/>'s shape; <paramref name="param"/>
+    /// names the offending request field in OpenAI's <c>param</c> (Anthropic's shape has no such field).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, ProviderStyle style, int status, ApiErrorKind kind, string message, string? param = null)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";
         response.Headers[HeaderNames.CacheControl] = "no-store";
-        var body = Serialize(style, kind, message);
+        var body = Serialize(style, kind, message, param);
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     /// <summary>The UTF-8 JSON error body for <paramref name="style"/>.</summary>
-    public static byte[] Serialize(ProviderStyle style, ApiErrorKind kind, string message)
+    public static byte[] Serialize(ProviderStyle style, ApiErrorKind kind, string message, string? param = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, ApiJson.WriterOptions))
         {
-            Write(json, style, kind, message);
+            Write(json, style, kind, message, param);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes the error object for <paramref name="style"/> into <paramref name="json"/>.</summary>
-    public static void Write(Utf8JsonWriter json, ProviderStyle style, ApiErrorKind kind, string message)
+    public static void Write(Utf8JsonWriter json, ProviderStyle style, ApiErrorKind kind, string message, string? param = null)
     {
         json.WriteStartObject();
         if (style == ProviderStyle.Anthropic)
@@ -51,7 +54,15 @@ internal static class ApiErrors
             json.WriteStartObject("error");
             json.WriteString("message", message);
             json.WriteString("type", OpenAIType(kind));
-            json.WriteNull("param");
+            if (param is null)
+            {
+                json.WriteNull("param");
+            }
+            else
+            {
+                json.WriteString("param", param);
+            }
+
             if (OpenAICode(kind) is { } code)
             {
                 json.WriteString("code", code);
@@ -81,6 +92,7 @@ internal static class ApiErrors
         ApiErrorKind.UpstreamFailed => "upstream_failed",
         ApiErrorKind.UpstreamUnavailable => "upstream_unavailable",
         ApiErrorKind.StreamInterrupted => "stream_interrupted",
+        ApiErrorKind.Untranslatable => "unsupported_parameter",
         _ => null,
     };
 
@@ -88,7 +100,7 @@ internal static class ApiErrors
     {
         ApiErrorKind.RateLimited => "requests",
         ApiErrorKind.UpstreamFailed or ApiErrorKind.UpstreamUnavailable or ApiErrorKind.StreamInterrupted => "api_error",
-        ApiErrorKind.ServerError => "server_error",
+        ApiErrorKind.ServerError or ApiErrorKind.Overloaded => "server_error",
         _ => "invalid_request_error",
     };
 
@@ -99,7 +111,7 @@ internal static class ApiErrors
         ApiErrorKind.ModelNotFound or ApiErrorKind.NotFound => "not_found_error",
         ApiErrorKind.RequestTooLarge => "request_too_large",
         ApiErrorKind.RateLimited => "rate_limit_error",
-        ApiErrorKind.UpstreamUnavailable => "overloaded_error",
+        ApiErrorKind.UpstreamUnavailable or ApiErrorKind.Overloaded => "overloaded_error",
         ApiErrorKind.UpstreamFailed or ApiErrorKind.ServerError or ApiErrorKind.StreamInterrupted => "api_error",
         _ => "invalid_request_error",
     };

@@ -43,6 +43,7 @@ public class StartupBannerTests
             ["Gateway:Providers:c:BaseUrl"] = "not a url",
             ["Gateway:Models:mixed:Providers:0"] = "a",
             ["Gateway:Models:mixed:Providers:1"] = "b",
+            ["Gateway:Models:mixed:UpstreamModels:c"] = "gpt-4.1",
             ["Gateway:Models:ghost:Providers:0"] = "nobody",
             ["Gateway:Accounts:one:ApiKey"] = "same-key",
             ["Gateway:Accounts:two:ApiKey"] = "same-key",
@@ -56,7 +57,7 @@ public class StartupBannerTests
             "The gateway configuration is invalid:",
             "  - Gateway:Providers:c:BaseUrl 'not a url' is not an absolute URL.",
             "  - Gateway:Models:ghost names provider 'nobody', which Gateway:Providers does not define.",
-            "  - Gateway:Models:mixed mixes OpenAI and Anthropic providers; a model's providers must speak one protocol.",
+            "  - Gateway:Models:mixed:UpstreamModels names provider 'c', which is not in the model's Providers.",
             "  - Gateway:Accounts:two uses the same ApiKey as account 'one'; keys must be unique.",
             "  - Gateway:Resilience:FailureRatio must be above 0 and at most 1."));
     }
