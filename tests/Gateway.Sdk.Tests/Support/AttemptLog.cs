@@ -17,7 +17,10 @@ internal sealed class AttemptLog
     public PipelinePolicy OpenAIPolicy() => new Policy(this);
 
     /// <summary>A handler for the Anthropic SDK's <see cref="HttpClient"/>, run once per attempt.</summary>
-    public DelegatingHandler AnthropicHandler() => new Handler(this) { InnerHandler = new SocketsHttpHandler() };
+    public DelegatingHandler AnthropicHandler() => new Handler(this) { InnerHandler = NonDrainingHandler() };
+
+    /// <summary>The HTTP handler of every SDK client in these tests: no draining of abandoned responses.</summary>
+    public static SocketsHttpHandler NonDrainingHandler() => new() { MaxResponseDrainSize = 0 };
 
     private void Record(int status, string? requestId) => _attempts.Enqueue((status, requestId));
 

@@ -8,7 +8,11 @@ using OpenAI.Responses;
 
 namespace Gateway.Sdk.Tests.Support;
 
-/// <summary>The official SDKs' clients, pointed at a test gateway exactly as a user points them at the real APIs' base URLs.</summary>
+/// <summary>
+/// The official SDKs' clients, pointed at a test gateway exactly as a user points them at the real APIs' base URLs.
+/// Their HTTP handler drains nothing of a response the caller stopped reading, so the connection closes the moment
+/// a stream is abandoned (by default .NET reads on up to 1 MB for 2 s to reuse the connection).
+/// </summary>
 internal static class SdkClients
 {
     public static ChatClient Chat(TestGateway gateway, string model, AttemptLog? log = null, string key = TestKeys.Alpha, int maxRetries = 0) =>
@@ -31,7 +35,12 @@ internal static class SdkClients
 
     private static OpenAIClientOptions OpenAIOptions(TestGateway gateway, AttemptLog? log, int maxRetries)
     {
-        var options = new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseUri, "/v1"), RetryPolicy = new ClientRetryPolicy(maxRetries) };
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(gateway.BaseUri, "/v1"),
+            RetryPolicy = new ClientRetryPolicy(maxRetries),
+            Transport = new HttpClientPipelineTransport(new HttpClient(AttemptLog.NonDrainingHandler())),
+        };
         options.AddPolicy((log ?? new AttemptLog()).OpenAIPolicy(), PipelinePosition.PerTry);
         return options;
     }
