@@ -112,6 +112,10 @@ internal sealed class UsageChunkFilter : SseEventTransform
             if (after < data.Length && data[after] == (byte)',')
             {
                 after++;
+                while (after < data.Length && IsWhitespace(data[after]))
+                {
+                    after++;
+                }
             }
         }
 
