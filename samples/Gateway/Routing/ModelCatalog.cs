@@ -19,8 +19,11 @@ internal sealed class ModelCatalog
             var chain = model.Providers.Select(providerName => providers[providerName]).ToArray();
             var upstreamModels = chain.Select(provider => model.UpstreamModels.GetValueOrDefault(provider.Name, name)).ToArray();
 
-            // Translation lets every surface reach every provider, so each route counts requests from all of them.
-            var routeMetrics = chain.Select(provider => new RouteMetrics(metrics, provider.Name, name, ApiSurface.All)).ToArray();
+            // Translation lets every generating surface reach every provider, so each route counts requests from all of
+            // them; token counts reach only providers of Anthropic's API.
+            var routeMetrics = chain
+                .Select(provider => new RouteMetrics(metrics, provider.Name, name, ApiSurface.All.Where(surface => surface.Generates || surface.Style == provider.Style)))
+                .ToArray();
             var route = new ModelRoute(name, chain, upstreamModels, routeMetrics);
             all.Add(route);
             _byName.Add(name, route);

@@ -24,6 +24,7 @@ public class StartupBannerTests
         banner.ShouldContain("demo                   gw-demo-published-1234");
         banner.ShouldContain("alpha                  (configured key, not shown)");
         banner.ShouldContain($"curl -s {gateway.BaseUri.AbsoluteUri.TrimEnd('/')}/v1/chat/completions -H 'Authorization: Bearer gw-demo-published-1234'");
+        banner.ShouldContain($"-d '{{\"model\":\"{GatewaySettings.ClaudeModel}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
         banner.ShouldContain("--Gateway:MetricsEnabled=false");
         foreach (var key in TestKeys.All)
         {
