@@ -147,18 +147,7 @@ internal sealed class OpenAIChatSimulation : SurfaceSimulation
         }
 
         json.WriteEndObject();
-        json.WriteNull("logprobs");
-        if (finishReason is null)
-        {
-            json.WriteNull("finish_reason");
-        }
-        else
-        {
-            json.WriteString("finish_reason", finishReason);
-        }
-
-        json.WriteEndObject();
-        json.WriteEndArray();
+        OpenAIJson.EndSingleChoice(json, finishReason);
         if (answer.IncludeStreamUsage)
         {
             json.WriteNull("usage");

@@ -66,7 +66,7 @@ internal sealed class OpenAIResponsesSimulation : SurfaceSimulation
     {
         var json = StartPartEvent(events, "response.content_part.added", sequence++, itemId);
         json.WritePropertyName("part");
-        WriteTextPart(json, "");
+        OpenAIJson.WriteTextPart(json, "");
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
 
@@ -96,7 +96,7 @@ internal sealed class OpenAIResponsesSimulation : SurfaceSimulation
 
         json = StartPartEvent(events, "response.content_part.done", sequence++, itemId);
         json.WritePropertyName("part");
-        WriteTextPart(json, answer.Text);
+        OpenAIJson.WriteTextPart(json, answer.Text);
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
         return sequence;
@@ -190,17 +190,7 @@ internal sealed class OpenAIResponsesSimulation : SurfaceSimulation
         json.WriteBoolean("parallel_tool_calls", true);
         if (done)
         {
-            json.WriteStartObject("usage");
-            json.WriteNumber("input_tokens", answer.PromptTokens);
-            json.WriteStartObject("input_tokens_details");
-            json.WriteNumber("cached_tokens", 0);
-            json.WriteEndObject();
-            json.WriteNumber("output_tokens", answer.CompletionTokens);
-            json.WriteStartObject("output_tokens_details");
-            json.WriteNumber("reasoning_tokens", 0);
-            json.WriteEndObject();
-            json.WriteNumber("total_tokens", answer.PromptTokens + answer.CompletionTokens);
-            json.WriteEndObject();
+            OpenAIJson.WriteResponsesUsage(json, answer.PromptTokens, 0, answer.CompletionTokens);
         }
         else
         {
@@ -233,19 +223,9 @@ internal sealed class OpenAIResponsesSimulation : SurfaceSimulation
         json.WriteStartArray("content");
         if (done)
         {
-            WriteTextPart(json, answer.Text);
+            OpenAIJson.WriteTextPart(json, answer.Text);
         }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    private static void WriteTextPart(Utf8JsonWriter json, string text)
-    {
-        json.WriteStartObject();
-        json.WriteString("type", "output_text");
-        json.WriteString("text", text);
-        json.WriteStartArray("annotations");
         json.WriteEndArray();
         json.WriteEndObject();
     }

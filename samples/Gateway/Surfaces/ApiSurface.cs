@@ -55,9 +55,6 @@ internal sealed class ApiSurface
     /// <summary>Whether a request on this surface generates an answer, with usage and possibly a stream.</summary>
     public bool Generates => this != AnthropicCountTokens;
 
-    /// <summary>The response header that carries the request id on this surface's API.</summary>
-    public string RequestIdHeader => RequestIds.HeaderFor(Style);
-
     /// <inheritdoc />
     public override string ToString() => Label;
 }

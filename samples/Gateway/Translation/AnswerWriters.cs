@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Surfaces;
 
 namespace Gateway.Translation;
 
@@ -59,10 +60,7 @@ internal static class AnswerWriters
         }
 
         json.WriteEndObject();
-        json.WriteNull("logprobs");
-        json.WriteString("finish_reason", StopReasons.ToOpenAIFinish(answer.StopReason));
-        json.WriteEndObject();
-        json.WriteEndArray();
+        OpenAIJson.EndSingleChoice(json, StopReasons.ToOpenAIFinish(answer.StopReason));
         WriteChatUsage(json, answer);
         json.WriteEndObject();
     }
@@ -132,17 +130,7 @@ internal static class AnswerWriters
         json.WriteString("truncation", "disabled");
         if (done)
         {
-            json.WriteStartObject("usage");
-            json.WriteNumber("input_tokens", answer.PromptTokens);
-            json.WriteStartObject("input_tokens_details");
-            json.WriteNumber("cached_tokens", answer.CacheReadTokens);
-            json.WriteEndObject();
-            json.WriteNumber("output_tokens", answer.OutputTokens);
-            json.WriteStartObject("output_tokens_details");
-            json.WriteNumber("reasoning_tokens", 0);
-            json.WriteEndObject();
-            json.WriteNumber("total_tokens", answer.PromptTokens + answer.OutputTokens);
-            json.WriteEndObject();
+            OpenAIJson.WriteResponsesUsage(json, answer.PromptTokens, answer.CacheReadTokens, answer.OutputTokens);
         }
         else
         {
@@ -177,7 +165,7 @@ internal static class AnswerWriters
         json.WriteStartArray("content");
         if (done)
         {
-            WriteTextPart(json, block.Content.ToString());
+            OpenAIJson.WriteTextPart(json, block.Content.ToString());
         }
 
         json.WriteEndArray();
@@ -192,17 +180,6 @@ internal static class AnswerWriters
         return block.IsToolCall
             ? "fc_" + toolId[(toolId.IndexOf('_', StringComparison.Ordinal) + 1)..]
             : IdOf(answer, "msg_") + (index == 0 ? "" : "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Writes an <c>output_text</c> content part.</summary>
-    public static void WriteTextPart(Utf8JsonWriter json, string text)
-    {
-        json.WriteStartObject();
-        json.WriteString("type", "output_text");
-        json.WriteString("text", text);
-        json.WriteStartArray("annotations");
-        json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     /// <summary>Writes an Anthropic <c>message</c> object.</summary>

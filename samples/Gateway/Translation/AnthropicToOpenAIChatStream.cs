@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gateway.Surfaces;
 
 namespace Gateway.Translation;
 
@@ -15,15 +16,8 @@ internal sealed class AnthropicToOpenAIChatStream(TranslationContext context) : 
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
 
     /// <inheritdoc />
-    protected override void OnEvent(string? eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    protected override void OnUpstreamEvent(JsonElement root, IBufferWriter<byte> output)
     {
-        using var document = Parse(data);
-        if (document is null || Finished)
-        {
-            return;
-        }
-
-        var root = document.RootElement;
         switch (root.String("type"))
         {
             case "message_start":
@@ -47,10 +41,6 @@ internal sealed class AnthropicToOpenAIChatStream(TranslationContext context) : 
                 break;
             case "message_stop":
                 Finish(output);
-                break;
-            case "error":
-                var error = root.TryGet("error", out var details) ? details : default;
-                WriteError(output, error.String("type"), error.String("message") ?? "The provider reported an error.");
                 break;
         }
     }
@@ -147,18 +137,7 @@ internal sealed class AnthropicToOpenAIChatStream(TranslationContext context) : 
         json.WriteStartObject("delta");
         writeDelta(json);
         json.WriteEndObject();
-        json.WriteNull("logprobs");
-        if (finishReason is null)
-        {
-            json.WriteNull("finish_reason");
-        }
-        else
-        {
-            json.WriteString("finish_reason", finishReason);
-        }
-
-        json.WriteEndObject();
-        json.WriteEndArray();
+        OpenAIJson.EndSingleChoice(json, finishReason);
         if (Context.IncludeUsage)
         {
             json.WriteNull("usage");

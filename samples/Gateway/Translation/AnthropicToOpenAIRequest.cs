@@ -20,13 +20,8 @@ internal static class AnthropicToOpenAIRequest
     /// <summary>Translates the Messages request <paramref name="root"/> into a Chat Completions request for <paramref name="model"/>.</summary>
     public static byte[] Translate(JsonElement root, string model)
     {
-        foreach (var property in root.EnumerateObject())
+        foreach (var property in root.SetFields())
         {
-            if (property.Value.ValueKind == JsonValueKind.Null)
-            {
-                continue;
-            }
-
             var supported = property.Name switch
             {
                 "model" or "messages" or "max_tokens" or "system" or "temperature" or "top_p" or "stop_sequences" or "stream" or "tools" or "tool_choice" => true,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gateway.Surfaces;
 
 namespace Gateway.Translation;
 
@@ -18,15 +19,8 @@ internal sealed class AnthropicToOpenAIResponsesStream(TranslationContext contex
     private int _sequence;
 
     /// <inheritdoc />
-    protected override void OnEvent(string? eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    protected override void OnUpstreamEvent(JsonElement root, IBufferWriter<byte> output)
     {
-        using var document = Parse(data);
-        if (document is null || Finished)
-        {
-            return;
-        }
-
-        var root = document.RootElement;
         switch (root.String("type"))
         {
             case "message_start":
@@ -63,10 +57,6 @@ internal sealed class AnthropicToOpenAIResponsesStream(TranslationContext contex
                 WriteResponseEvent(output, final, done: true);
                 Finished = true;
                 break;
-            case "error":
-                var error = root.TryGet("error", out var details) ? details : default;
-                WriteError(output, error.String("type"), error.String("message") ?? "The provider reported an error.");
-                break;
         }
     }
 
@@ -95,7 +85,7 @@ internal sealed class AnthropicToOpenAIResponsesStream(TranslationContext contex
         {
             json = BeginPartEvent(output, "response.content_part.added", outputIndex);
             json.WritePropertyName("part");
-            AnswerWriters.WriteTextPart(json, "");
+            OpenAIJson.WriteTextPart(json, "");
             EndEvent(output);
         }
     }
@@ -151,7 +141,7 @@ internal sealed class AnthropicToOpenAIResponsesStream(TranslationContext contex
             EndEvent(output);
             json = BeginPartEvent(output, "response.content_part.done", outputIndex);
             json.WritePropertyName("part");
-            AnswerWriters.WriteTextPart(json, text);
+            OpenAIJson.WriteTextPart(json, text);
             EndEvent(output);
         }
 

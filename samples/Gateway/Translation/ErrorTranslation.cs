@@ -26,8 +26,8 @@ internal static class ErrorTranslation
         return ApiErrors.Serialize(clientStyle, kind, message ?? $"The provider answered {status}.", param);
     }
 
-    /// <summary>The message, type and (OpenAI) param of an error body in either API's shape.</summary>
-    public static (string? Message, string? Type, string? Param) Read(ReadOnlySpan<byte> body)
+    // The message, type and (OpenAI) param of an error body in either API's shape.
+    private static (string? Message, string? Type, string? Param) Read(ReadOnlySpan<byte> body)
     {
         try
         {

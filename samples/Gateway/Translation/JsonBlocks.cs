@@ -33,8 +33,9 @@ internal static class JsonBlocks
     public static string RequiredString(this JsonElement element, string name, string path) =>
         element.String(name) ?? throw new UntranslatableFieldException(path + "." + name, "it is required and must be a string");
 
-    /// <summary>Whether a JSON value is a string, number or boolean, as opposed to an object or array.</summary>
-    public static bool IsScalar(this JsonElement element) => element.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+    /// <summary>The properties of <paramref name="element"/> that are set: present and not null, which both APIs treat alike.</summary>
+    public static IEnumerable<JsonProperty> SetFields(this JsonElement element) =>
+        element.EnumerateObject().Where(property => property.Value.ValueKind != JsonValueKind.Null);
 
     private static bool Fail(out JsonElement value)
     {

@@ -20,32 +20,11 @@ internal sealed class OpenAIChatToAnthropicStream(TranslationContext context) : 
     private bool _sawFinish;
 
     /// <inheritdoc />
-    protected override void OnEvent(string? eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    protected override void OnDone(IBufferWriter<byte> output) => Finish(output);
+
+    /// <inheritdoc />
+    protected override void OnUpstreamEvent(JsonElement root, IBufferWriter<byte> output)
     {
-        if (Finished)
-        {
-            return;
-        }
-
-        if (data.SequenceEqual("[DONE]"u8))
-        {
-            Finish(output);
-            return;
-        }
-
-        using var document = Parse(data);
-        if (document is null)
-        {
-            return;
-        }
-
-        var root = document.RootElement;
-        if (root.TryGet("error", out var error))
-        {
-            WriteError(output, error.String("type"), error.String("message") ?? "The provider reported an error.");
-            return;
-        }
-
         Start(root, output);
         if (root.TryGet("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {

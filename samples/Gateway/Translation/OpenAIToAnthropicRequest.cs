@@ -60,14 +60,9 @@ internal static class OpenAIToAnthropicRequest
     private static RequestPlan ReadChat(JsonElement root, List<byte[]> system, AnthropicMessageList messages, TranslationContext context)
     {
         var plan = new RequestPlan();
-        foreach (var property in root.EnumerateObject())
+        foreach (var property in root.SetFields())
         {
             var value = property.Value;
-            if (value.ValueKind == JsonValueKind.Null)
-            {
-                continue;
-            }
-
             switch (property.Name)
             {
                 case "model" or "temperature" or "top_p" or "tools" or "tool_choice" or "user":
@@ -106,14 +101,9 @@ internal static class OpenAIToAnthropicRequest
     private static RequestPlan ReadResponses(JsonElement root, List<byte[]> system, AnthropicMessageList messages, TranslationContext context)
     {
         var plan = new RequestPlan();
-        foreach (var property in root.EnumerateObject())
+        foreach (var property in root.SetFields())
         {
             var value = property.Value;
-            if (value.ValueKind == JsonValueKind.Null)
-            {
-                continue;
-            }
-
             switch (property.Name)
             {
                 case "model" or "tools" or "tool_choice" or "user":

@@ -25,6 +25,45 @@ internal abstract class StreamTranslation(TranslationContext context) : SseEvent
     /// <summary>The writer of the event being written.</summary>
     protected Utf8JsonWriter Writer => _json ?? throw new InvalidOperationException("No event has been started.");
 
+    /// <inheritdoc />
+    protected sealed override void OnEvent(string? eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        if (Finished)
+        {
+            return;
+        }
+
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            OnDone(output);
+            return;
+        }
+
+        using var document = Parse(data);
+        if (document is null)
+        {
+            return;
+        }
+
+        // Both APIs put an error under "error": Anthropic's error event and OpenAI's error chunk.
+        var root = document.RootElement;
+        if (root.TryGet("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        {
+            WriteError(output, error.String("type"), error.String("message") ?? "The provider reported an error.");
+            return;
+        }
+
+        OnUpstreamEvent(root, output);
+    }
+
+    /// <summary>Translates one of the provider's events, a JSON object other than an error.</summary>
+    protected abstract void OnUpstreamEvent(JsonElement root, IBufferWriter<byte> output);
+
+    /// <summary>Handles OpenAI's closing <c>data: [DONE]</c>.</summary>
+    protected virtual void OnDone(IBufferWriter<byte> output)
+    {
+    }
+
     /// <summary>Starts an event named <paramref name="eventName"/> (or unnamed) and returns the writer of its JSON data.</summary>
     protected Utf8JsonWriter Begin(IBufferWriter<byte> output, string? eventName)
     {
@@ -104,8 +143,7 @@ internal abstract class StreamTranslation(TranslationContext context) : SseEvent
         }
     }
 
-    /// <summary>Parses one event's data; null when it is not a JSON object.</summary>
-    protected static JsonDocument? Parse(ReadOnlySpan<byte> data)
+    private static JsonDocument? Parse(ReadOnlySpan<byte> data)
     {
         try
         {
