@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Gateway.Accounts;
 using Gateway.Configuration;
 using Gateway.Endpoints;
@@ -206,13 +207,15 @@ internal sealed partial class LlmProxy(
             {
                 usage = await RelayStreamAsync(context, surface, request, route, index, call, response, started);
             }
-            else if (await RelayBodyAsync(context, surface, provider, response, call) is { } relayed)
-            {
-                usage = relayed;
-            }
             else
             {
-                return UpstreamFailure.BodyBroken(provider.Name);
+                var relayed = await RelayBodyAsync(context, surface, provider, response, call);
+                if (relayed.Failure is { } bodyFailure)
+                {
+                    return bodyFailure;
+                }
+
+                usage = relayed.Usage;
             }
 
             // A client that left before its answer ended is recorded as 499 everywhere, with only the usage it was sent.
@@ -247,13 +250,14 @@ internal sealed partial class LlmProxy(
         return outcome.Usage;
     }
 
-    /// <summary>Relays a complete response body; null when the provider broke off first, so the next one may try.</summary>
-    private async Task<TokenUsage?> RelayBodyAsync(HttpContext context, ApiSurface surface, Provider provider, HttpResponseMessage response, UpstreamCall call)
+    /// <summary>Relays a complete response body, or says why the next provider must try: it broke off, or its answer does not translate.</summary>
+    private async Task<(TokenUsage Usage, UpstreamFailure? Failure)> RelayBodyAsync(
+        HttpContext context, ApiSurface surface, Provider provider, HttpResponseMessage response, UpstreamCall call)
     {
         var body = await ReadBodyAsync(response, provider, context.RequestAborted);
         if (body is null)
         {
-            return null;
+            return (default, UpstreamFailure.BodyBroken(provider.Name));
         }
 
         var status = (int)response.StatusCode;
@@ -270,10 +274,10 @@ internal sealed partial class LlmProxy(
             {
                 relayed = response.IsSuccessStatusCode ? ResponseTranslation.TranslateBody(translation, body) : ErrorTranslation.TranslateBody(status, body, surface.Style);
             }
-            catch (InvalidDataException exception)
+            catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or FormatException or JsonException)
             {
                 LogUntranslatableAnswer(logger, provider.Name, exception.Message);
-                return null;
+                return (default, UpstreamFailure.BadResponse(provider.Name));
             }
         }
 
@@ -282,7 +286,7 @@ internal sealed partial class LlmProxy(
         context.Response.ContentType = call.Translation is null ? response.Content.Headers.ContentType?.ToString() ?? "application/json" : "application/json";
         context.Response.Headers[HeaderNames.CacheControl] = "no-store";
         await context.Response.Body.WriteAsync(relayed, context.RequestAborted);
-        return response.IsSuccessStatusCode && metrics.Enabled ? TokenUsage.FromBody(body) : default;
+        return (response.IsSuccessStatusCode && metrics.Enabled ? TokenUsage.FromBody(body) : default, null);
     }
 
     /// <summary>The whole body, or null when the provider broke off or went silent before it ended.</summary>

@@ -92,14 +92,7 @@ internal abstract class SseEventTransform : IDisposable
     /// <summary>Writes one event to <paramref name="output"/>: an optional <c>event:</c> line, the data and the blank line.</summary>
     protected static void WriteEvent(IBufferWriter<byte> output, string? eventName, ReadOnlySpan<byte> data)
     {
-        if (eventName is not null)
-        {
-            output.Write("event: "u8);
-            System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, eventName, output);
-            output.Write("\n"u8);
-        }
-
-        output.Write("data: "u8);
+        SseFormat.WriteEventStart(output, eventName);
         output.Write(data);
         output.Write("\n\n"u8);
     }

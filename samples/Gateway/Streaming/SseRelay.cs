@@ -105,9 +105,12 @@ internal static class SseRelay
                 {
                     transform!.Feed(buffer.AsSpan(0, read), translated);
                 }
-                catch (InvalidDataException)
+                catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or FormatException)
                 {
-                    failure = UpstreamFailure.BodyBroken(provider.Name);
+                    // What was translated before the bad event still reaches the client, then the error event ends the stream.
+                    bytesOut += await FlushAsync(response, translated, aborted);
+                    delivered = transform!.Usage;
+                    failure = UpstreamFailure.BadResponse(provider.Name);
                     break;
                 }
 

@@ -67,14 +67,7 @@ internal abstract class StreamTranslation(TranslationContext context) : SseEvent
     /// <summary>Starts an event named <paramref name="eventName"/> (or unnamed) and returns the writer of its JSON data.</summary>
     protected Utf8JsonWriter Begin(IBufferWriter<byte> output, string? eventName)
     {
-        if (eventName is not null)
-        {
-            output.Write("event: "u8);
-            System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, eventName, output);
-            output.Write("\n"u8);
-        }
-
-        output.Write("data: "u8);
+        SseFormat.WriteEventStart(output, eventName);
         if (_json is null)
         {
             _json = new Utf8JsonWriter(output, ApiJson.WriterOptions);
