@@ -22,24 +22,25 @@ internal static class RequestIds
     public static string HeaderFor(ProviderStyle style) => style == ProviderStyle.Anthropic ? AnthropicHeader : OpenAIHeader;
 
     /// <summary>A new, random request id in <paramref name="style"/>'s form.</summary>
-    public static string New(ProviderStyle style)
-    {
-        if (style == ProviderStyle.OpenAI)
+    // Once per API call: builds the string in place, with the random bytes on the stack.
+    public static string New(ProviderStyle style) => style == ProviderStyle.OpenAI
+        ? string.Create(36, 0, static (id, _) =>
         {
-            return "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        }
-
-        Span<char> id = stackalloc char[28];
-        "req_011C".CopyTo(id);
-        for (var i = 8; i < id.Length; i++)
+            "req_".CopyTo(id);
+            Span<byte> random = stackalloc byte[16];
+            RandomNumberGenerator.Fill(random);
+            Convert.TryToHexStringLower(random, id[4..], out _);
+        })
+        : string.Create(28, 0, static (id, _) =>
         {
-            id[i] = Base58[RandomNumberGenerator.GetInt32(Base58.Length)];
-        }
-
-        return new string(id);
-    }
+            "req_011C".CopyTo(id);
+            for (var i = 8; i < id.Length; i++)
+            {
+                id[i] = Base58[RandomNumberGenerator.GetInt32(Base58.Length)];
+            }
+        });
 
     /// <summary>The request id a provider of <paramref name="style"/> sent with <paramref name="response"/>, if any.</summary>
     public static string? Of(HttpResponseMessage response, ProviderStyle style) =>
-        response.Headers.TryGetValues(HeaderFor(style), out var values) && values.FirstOrDefault() is { Length: > 0 } id ? id : null;
+        response.Headers.NonValidated.TryGetValues(HeaderFor(style), out var values) && values.Count > 0 && values.ToString() is { Length: > 0 } id ? id : null;
 }
