@@ -91,6 +91,9 @@ internal static class StartupBanner
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/messages -H 'x-api-key: {key}' -H 'anthropic-version: 2023-06-01' -H 'Content-Type: application/json' \\");
             text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{anthropic.Name}\",\"max_tokens\":64,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
+            text.AppendLine("  # the same model through the OpenAI API: the gateway translates to Anthropic Messages and back");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/chat/completions -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\");
+            text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{anthropic.Name}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/accounts/me -H 'Authorization: Bearer {key}'");
