@@ -48,6 +48,78 @@ public class ProviderFaultTests
         metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
     }
 
+    [TestCase(400, "invalid_request_error", "invalid_request", false)]
+    [TestCase(404, "not_found_error", "not_found", true)]
+    [TestCase(413, "request_too_large", "request_too_large", false)]
+    [TestCase(422, "invalid_request_error", "invalid_request", true)]
+    public async Task Upstream_4xx_about_a_translated_request_is_passed_back_once_in_the_clients_shape_and_never_moves_the_breaker(
+        int status, string anthropicType, string openAICode, bool stream)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["request-id"] = "req_011CScriptedRefusal0001";
+            await context.Response.WriteAsync($"{{\"type\":\"error\",\"error\":{{\"type\":\"{anthropicType}\",\"message\":\"scripted {status}\"}}}}");
+        });
+        await using var gateway = await TestGateway.StartAsync(settings => settings
+            .RealProvider(Scripted, "Anthropic", upstream.BaseUri, TestKeys.Upstream)
+            .Model("claude-scripted", Scripted, AnthropicSecondary));
+
+        // Six in a row, as above: a breaker that counted them would open after two, and a failover would reach the secondary.
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat("claude-scripted", "hello", stream));
+            ((int)response.StatusCode).ShouldBe(status);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+            (await response.Content.ReadAsStringAsync()).ShouldBe(
+                $"{{\"error\":{{\"message\":\"scripted {status}\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"{openAICode}\"}}}}");
+            response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(Scripted);
+            response.Headers.GetValues("x-request-id").Single().ShouldBe("req_011CScriptedRefusal0001");
+        }
+
+        upstream.Requests.Count.ShouldBe(6, "each request reached the provider once: no retry");
+        upstream.Requests.ShouldAllBe(request => request.Path == "/v1/messages");
+        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
+        metrics.Value("llm_translations_total", ("from_surface", "openai_chat"), ("to_style", "anthropic")).ShouldBe(6);
+        metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", "claude-scripted"), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
+    }
+
+    [TestCase(400, false)]
+    [TestCase(422, true)]
+    public async Task Upstream_4xx_about_a_messages_request_translated_for_openai_comes_back_in_anthropics_shape_and_never_moves_the_breaker(int status, bool stream)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($"{{\"error\":{{\"message\":\"scripted {status}\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}}}");
+        });
+        await using var gateway = await StartAsync(upstream);
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.PostAsync("/v1/messages", Requests.Messages(ScriptedModel, "hello", stream));
+            ((int)response.StatusCode).ShouldBe(status);
+            (await response.Content.ReadAsStringAsync()).ShouldBe($"{{\"type\":\"error\",\"error\":{{\"type\":\"invalid_request_error\",\"message\":\"scripted {status}\"}}}}");
+            response.Headers.GetValues("request-id").Single().ShouldMatch("^req_011C[1-9A-HJ-NP-Za-km-z]{20}$");
+        }
+
+        upstream.Requests.Count.ShouldBe(6);
+        upstream.Requests.ShouldAllBe(request => request.Path == "/v1/chat/completions");
+        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
+        metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
+    }
+
     [TestCase(401)]
     [TestCase(403)]
     public async Task Upstream_refusing_the_gateways_credentials_fails_over_without_retry_and_is_never_relayed(int status)

@@ -9,6 +9,7 @@ namespace Gateway.Tests.Surfaces;
 public class StrictInputTests
 {
     private const string Chat = "/v1/chat/completions";
+    private const string CountTokens = "/v1/messages/count_tokens";
 
     private static readonly object[] RefusedBodies =
     [
@@ -205,6 +206,65 @@ public class StrictInputTests
             }
         }
     }
+
+    private static readonly object[] RefusedCountTokensBodies =
+    [
+        new object[] { "{\"model\":\"claude-scripted\",\"model\":\"claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "The request body repeats a property name within one object; each may appear once." },
+        new object[] { "{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}", 400, "The request body is not valid Unicode: the escape at offset 65 is half of a surrogate pair." },
+        new object[] { "{\"model\":\"claude-scripted\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "The 'stream' field must be true or false." },
+        new object[] { "{\"model\":\"claude-scripted\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "The 'max_tokens' field must be a whole number from 1 to 4096." },
+        new object[] { "{\"model\":\"claude-scripted\",\"messages\":\"hi\"}", 400, "The 'messages' field is required and must be an array." },
+        new object[] { "[1,2]", 400, "The request body must be a JSON object." },
+    ];
+
+    [TestCaseSource(nameof(RefusedCountTokensBodies))]
+    public async Task Count_tokens_gets_the_same_strict_checks_in_anthropics_shape_before_any_provider_is_asked(string body, int status, string message)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(context => context.Response.WriteAsync("{\"input_tokens\":3}"));
+        await using var gateway = await StartAnthropicAsync(upstream);
+
+        using var refused = await gateway.PostAsync(CountTokens, body);
+        using var counted = await gateway.PostAsync(CountTokens, "{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        ((int)refused.StatusCode).ShouldBe(status);
+        (await refused.Content.ReadAsStringAsync()).ShouldBe($"{{\"type\":\"error\",\"error\":{{\"type\":\"invalid_request_error\",\"message\":\"{message}\"}}}}");
+        refused.Headers.GetValues("request-id").Single().ShouldStartWith("req_011C");
+        // The well-formed request reached the provider, the refused one never did.
+        counted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await counted.Content.ReadAsStringAsync()).ShouldBe("{\"input_tokens\":3}");
+        upstream.Requests.Select(request => request.Path).ShouldBe(["/v1/messages/count_tokens"]);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_requests_total", ("surface", "anthropic_count_tokens"), ("provider", "none"), ("model", "none"), ("status", "400")).ShouldBe(1);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", "none")).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task Count_tokens_body_not_declared_as_json_gets_415_in_anthropics_shape()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(context => context.Response.WriteAsync("{\"input_tokens\":3}"));
+        await using var gateway = await StartAnthropicAsync(upstream);
+        using var request = new HttpRequestMessage(HttpMethod.Post, CountTokens)
+        {
+            Content = new StringContent("{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Add("x-api-key", TestKeys.Alpha);
+        request.Headers.Add("anthropic-version", "2023-06-01");
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await response.Content.ReadAsStringAsync()).ShouldBe(
+            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The Content-Type 'text/plain; charset=utf-8' is not JSON; send the body with 'Content-Type: application/json'.\"}}");
+        upstream.Requests.ShouldBeEmpty();
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_requests_total", ("surface", "anthropic_count_tokens"), ("provider", "none"), ("model", "none"), ("status", "415")).ShouldBe(1);
+    }
+
+    private static Task<TestGateway> StartAnthropicAsync(ScriptedUpstream upstream) =>
+        TestGateway.StartAsync(settings => settings
+            .Set("Gateway:MaxOutputTokens", "4096")
+            .RealProvider("scripted-anthropic", "Anthropic", upstream.BaseUri, TestKeys.Upstream)
+            .Model("claude-scripted", "scripted-anthropic"));
 
     private static Task<TestGateway> StartAsync(ScriptedUpstream upstream) =>
         TestGateway.StartAsync(settings => settings
