@@ -163,7 +163,7 @@ internal sealed partial class LlmProxy(
 
         try
         {
-            call = calls[index] = UpstreamCall.For(request, surface, style, model);
+            call = calls[index] = UpstreamCall.For(request, surface, style, model, options.MaxOutputTokens);
         }
         catch (UntranslatableFieldException exception)
         {

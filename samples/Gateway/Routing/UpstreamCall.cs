@@ -31,9 +31,13 @@ internal sealed class UpstreamCall
     /// <summary>How to translate the answer back, or null when the provider speaks the client's API.</summary>
     public TranslationContext? Translation { get; }
 
-    /// <summary>The call of <paramref name="request"/> to <paramref name="surface"/> for a provider of <paramref name="style"/> that knows the model as <paramref name="model"/>.</summary>
+    /// <summary>
+    /// The call of <paramref name="request"/> to <paramref name="surface"/> for a provider of <paramref name="style"/>
+    /// that knows the model as <paramref name="model"/>; a translated request asks for no more output tokens than
+    /// <paramref name="outputTokenLimit"/>, the gateway's bound on what a client may ask for.
+    /// </summary>
     /// <exception cref="UntranslatableFieldException">The request uses a field the provider's API cannot express.</exception>
-    public static UpstreamCall For(LlmRequest request, ApiSurface surface, ProviderStyle style, string model)
+    public static UpstreamCall For(LlmRequest request, ApiSurface surface, ProviderStyle style, string model, int outputTokenLimit)
     {
         if (style == surface.Style)
         {
@@ -49,7 +53,7 @@ internal sealed class UpstreamCall
         var context = new TranslationContext(surface, style);
         using var document = JsonDocument.Parse(request.Body);
         return style == ProviderStyle.Anthropic
-            ? new UpstreamCall(ApiSurface.AnthropicMessages, OpenAIToAnthropicRequest.Translate(document.RootElement, surface, model, context), context)
+            ? new UpstreamCall(ApiSurface.AnthropicMessages, OpenAIToAnthropicRequest.Translate(document.RootElement, surface, model, outputTokenLimit, context), context)
             : new UpstreamCall(ApiSurface.OpenAIChat, AnthropicToOpenAIRequest.Translate(document.RootElement, model), context);
     }
 

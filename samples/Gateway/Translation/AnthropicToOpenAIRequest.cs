@@ -10,7 +10,8 @@ namespace Gateway.Translation;
 /// tool_choice (with <c>disable_parallel_tool_use</c>) and <c>metadata.user_id</c> carry over. A streaming request
 /// always asks for usage, which the translated stream needs for Anthropic's counts. <c>cache_control</c> hints are
 /// left out, since OpenAI caches prompts by itself; every other field or value OpenAI cannot express raises
-/// <see cref="UntranslatableFieldException"/>.
+/// <see cref="UntranslatableFieldException"/>, and so does a request without <c>max_tokens</c>, which the Messages
+/// API requires: OpenAI would take it as no limit at all.
 /// </summary>
 internal static class AnthropicToOpenAIRequest
 {
@@ -36,6 +37,11 @@ internal static class AnthropicToOpenAIRequest
             }
         }
 
+        if (!root.TryGet("max_tokens", out var maxTokens))
+        {
+            throw new UntranslatableFieldException("max_tokens", "the Anthropic Messages API requires it, and an OpenAI provider would take its absence as no limit");
+        }
+
         var messages = Messages(root);
         return JsonBlocks.Build(json =>
         {
@@ -44,11 +50,8 @@ internal static class AnthropicToOpenAIRequest
             json.WriteStartArray("messages");
             messages.ForEach(message => json.WriteRawValue(message, skipInputValidation: true));
             json.WriteEndArray();
-            if (root.TryGet("max_tokens", out var maxTokens))
-            {
-                json.WritePropertyName("max_completion_tokens");
-                maxTokens.WriteTo(json);
-            }
+            json.WritePropertyName("max_completion_tokens");
+            maxTokens.WriteTo(json);
 
             foreach (var field in (ReadOnlySpan<string>)["temperature", "top_p"])
             {

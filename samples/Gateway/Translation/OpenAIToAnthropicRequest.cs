@@ -14,13 +14,19 @@ namespace Gateway.Translation;
 /// </summary>
 internal static class OpenAIToAnthropicRequest
 {
-    /// <summary>The <c>max_tokens</c> sent when the OpenAI request sets no limit; Anthropic requires one.</summary>
+    /// <summary>
+    /// The <c>max_tokens</c> sent when the OpenAI request sets no limit, since Anthropic requires one; lowered to the
+    /// gateway's own output token limit where that is lower.
+    /// </summary>
     public const int DefaultMaxTokens = 4096;
 
     private const string Why = "the Anthropic Messages API has no equivalent";
 
-    /// <summary>Translates the request <paramref name="root"/> to <paramref name="surface"/> into a Messages request for <paramref name="model"/>.</summary>
-    public static byte[] Translate(JsonElement root, ApiSurface surface, string model, TranslationContext context)
+    /// <summary>
+    /// Translates the request <paramref name="root"/> to <paramref name="surface"/> into a Messages request for
+    /// <paramref name="model"/>; <paramref name="outputTokenLimit"/> is the most output tokens the gateway lets a request ask for.
+    /// </summary>
+    public static byte[] Translate(JsonElement root, ApiSurface surface, string model, int outputTokenLimit, TranslationContext context)
     {
         var system = new List<byte[]>();
         var messages = new AnthropicMessageList();
@@ -30,7 +36,7 @@ internal static class OpenAIToAnthropicRequest
         {
             json.WriteStartObject();
             json.WriteString("model", model);
-            json.WriteNumber("max_tokens", plan.MaxTokens ?? DefaultMaxTokens);
+            json.WriteNumber("max_tokens", plan.MaxTokens ?? Math.Min(DefaultMaxTokens, outputTokenLimit));
             if (system.Count > 0)
             {
                 json.WriteStartArray("system");

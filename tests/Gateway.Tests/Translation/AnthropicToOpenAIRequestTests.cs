@@ -51,6 +51,16 @@ public class AnthropicToOpenAIRequestTests
         error.Field.ShouldBe(field);
     }
 
+    [TestCase("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")]
+    [TestCase("{\"model\":\"m\",\"max_tokens\":null,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")]
+    public void Messages_request_without_max_tokens_is_refused_naming_it_since_openai_would_set_no_limit(string request)
+    {
+        var error = Should.Throw<UntranslatableFieldException>(() => Translate(request));
+
+        error.Field.ShouldBe("max_tokens");
+        error.Message.ShouldBe("The field 'max_tokens' cannot be translated: the Anthropic Messages API requires it, and an OpenAI provider would take its absence as no limit");
+    }
+
     private static string Translate(string request)
     {
         using var document = JsonDocument.Parse(request);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gateway.Configuration;
 using Gateway.Surfaces;
 using Gateway.Translation;
 
@@ -70,6 +71,19 @@ public class OpenAIToAnthropicRequestTests
         context.Echo.Keys.Order().ShouldBe(["instructions", "max_output_tokens", "temperature", "tool_choice", "tools"]);
     }
 
+    [TestCase(GatewayOptions.DefaultMaxOutputTokens, 4096)]
+    [TestCase(4096, 4096)]
+    [TestCase(1000, 1000)]
+    public void Request_without_a_token_limit_asks_anthropic_for_4096_or_the_gateways_output_token_limit_when_lower(int outputTokenLimit, int expected)
+    {
+        using var document = JsonDocument.Parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        var context = new TranslationContext(ApiSurface.OpenAIChat, ProviderStyle.Anthropic);
+
+        var translated = Encoding.UTF8.GetString(OpenAIToAnthropicRequest.Translate(document.RootElement, ApiSurface.OpenAIChat, "claude-upstream", outputTokenLimit, context));
+
+        translated.ShouldBe($"{{\"model\":\"claude-upstream\",\"max_tokens\":{expected},\"messages\":[{{\"role\":\"user\",\"content\":[{{\"type\":\"text\",\"text\":\"hi\"}}]}}]}}");
+    }
+
     [TestCase("{\"n\":2}", "n")]
     [TestCase("{\"temperature\":1.5}", "temperature")]
     [TestCase("{\"seed\":7}", "seed")]
@@ -109,7 +123,7 @@ public class OpenAIToAnthropicRequestTests
     private static string Translate(string request, ApiSurface surface, TranslationContext context)
     {
         using var document = JsonDocument.Parse(request);
-        return Encoding.UTF8.GetString(OpenAIToAnthropicRequest.Translate(document.RootElement, surface, "claude-upstream", context));
+        return Encoding.UTF8.GetString(OpenAIToAnthropicRequest.Translate(document.RootElement, surface, "claude-upstream", GatewayOptions.DefaultMaxOutputTokens, context));
     }
 
     // The second object's fields replace or join the first's.
