@@ -68,8 +68,8 @@ internal static class ModelEndpoints
         if (!context.RequestServices.GetRequiredService<ModelCatalog>().TryFind(id, out var route))
         {
             return style == ProviderStyle.OpenAI
-                ? ApiErrors.WriteAsync(context, style, StatusCodes.Status404NotFound, ApiErrorKind.ModelNotFound, $"The model '{id}' does not exist", "model")
-                : ApiErrors.WriteAsync(context, style, StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"model: {id}");
+                ? ApiErrors.WriteAsync(context, style, StatusCodes.Status404NotFound, ApiErrorKind.ModelNotFound, $"The model '{EchoedText.Cut(id)}' does not exist", "model")
+                : ApiErrors.WriteAsync(context, style, StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"model: {EchoedText.Cut(id)}");
         }
 
         return style == ProviderStyle.OpenAI

@@ -42,6 +42,25 @@ public class ModelEndpointTests
         (await anthropic.Content.ReadAsStringAsync()).ShouldBe("{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"model: claude-nope\"}}");
     }
 
+    [Test]
+    public async Task Long_unknown_model_id_is_echoed_cut_to_256_characters_in_both_shapes()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var id = new string('m', 4000);
+
+        using var openAI = await gateway.SendAsync(HttpMethod.Get, "/v1/models/" + id);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models/" + id);
+        request.Headers.Add("x-api-key", TestKeys.Alpha);
+        using var anthropic = await gateway.Client.SendAsync(request);
+
+        var cut = new string('m', 256) + "…";
+        openAI.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await openAI.Content.ReadAsStringAsync()).ShouldBe(
+            $"{{\"error\":{{\"message\":\"The model '{cut}' does not exist\",\"type\":\"invalid_request_error\",\"param\":\"model\",\"code\":\"model_not_found\"}}}}");
+        anthropic.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await anthropic.Content.ReadAsStringAsync()).ShouldBe($"{{\"type\":\"error\",\"error\":{{\"type\":\"not_found_error\",\"message\":\"model: {cut}\"}}}}");
+    }
+
     [TestCase("?limit=1", new[] { ClaudeModel }, true)]
     [TestCase("?limit=1&after_id=claude-test", new[] { GptModel }, false)]
     [TestCase("?before_id=gpt-test", new[] { ClaudeModel }, false)]
