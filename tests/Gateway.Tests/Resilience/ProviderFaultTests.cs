@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -38,13 +37,7 @@ public class ProviderFaultTests
             response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(Scripted);
         }
 
-        upstream.Requests.Count.ShouldBe(6, "each request reached the provider once: no retry");
-        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
-        var metrics = await gateway.ScrapeAsync();
-        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
-        metrics.Sum("llm_retries_total").ShouldBe(0);
-        metrics.Sum("llm_failovers_total").ShouldBe(0);
-        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
+        var metrics = await ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(gateway, upstream, 6);
         metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
     }
 
@@ -78,14 +71,8 @@ public class ProviderFaultTests
             response.Headers.GetValues("x-request-id").Single().ShouldBe("req_011CScriptedRefusal0001");
         }
 
-        upstream.Requests.Count.ShouldBe(6, "each request reached the provider once: no retry");
+        var metrics = await ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(gateway, upstream, 6);
         upstream.Requests.ShouldAllBe(request => request.Path == "/v1/messages");
-        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
-        var metrics = await gateway.ScrapeAsync();
-        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
-        metrics.Sum("llm_retries_total").ShouldBe(0);
-        metrics.Sum("llm_failovers_total").ShouldBe(0);
-        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
         metrics.Value("llm_translations_total", ("from_surface", "openai_chat"), ("to_style", "anthropic")).ShouldBe(6);
         metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", "claude-scripted"), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
     }
@@ -110,13 +97,8 @@ public class ProviderFaultTests
             response.Headers.GetValues("request-id").Single().ShouldMatch("^req_011C[1-9A-HJ-NP-Za-km-z]{20}$");
         }
 
-        upstream.Requests.Count.ShouldBe(6);
+        var metrics = await ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(gateway, upstream, 6);
         upstream.Requests.ShouldAllBe(request => request.Path == "/v1/chat/completions");
-        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
-        var metrics = await gateway.ScrapeAsync();
-        metrics.Sum("llm_retries_total").ShouldBe(0);
-        metrics.Sum("llm_failovers_total").ShouldBe(0);
-        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
         metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
     }
 
@@ -152,10 +134,7 @@ public class ProviderFaultTests
         {
             foreach (var (path, contentType, body, status) in malformed)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Beta);
-                using var response = await gateway.Client.SendAsync(request);
+                using var response = await gateway.PostBytesAsync(path, body, contentType, TestKeys.Beta);
                 ((int)response.StatusCode).ShouldBe(status, $"{path}: {await response.Content.ReadAsStringAsync()}");
             }
 
@@ -205,6 +184,20 @@ public class ProviderFaultTests
             ("/v1/chat/completions", Json, Text($"{{\"model\":\"{new string('m', 100 * 1024)}\",\"messages\":[]}}"), 404),
             ("/v1/messages", Json, Text("{\"model\":\"claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"no max_tokens\"}]}"), 400),
         ];
+    }
+
+    // Each request reached the scripted provider once (no retry) and was relayed as its answer: counted as the
+    // client's bad request, never as a provider fault, so the breaker stayed closed and nothing failed over.
+    private static async Task<MetricSamples> ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(TestGateway gateway, ScriptedUpstream upstream, int requests)
+    {
+        upstream.Requests.Count.ShouldBe(requests, "each request reached the provider once: no retry");
+        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(requests);
+        return metrics;
     }
 
     private static Task<TestGateway> StartAsync(ScriptedUpstream upstream) =>

@@ -113,11 +113,8 @@ public class RequestIdTests
             "stream-yes" => Encoding.UTF8.GetBytes(valid.Replace("\"stream\":false", "\"stream\":\"yes\"", StringComparison.Ordinal)),
             _ => Encoding.UTF8.GetBytes(valid),
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", fault == "text/plain" ? "text/plain" : "application/json");
-        Authenticate(request, anthropic);
 
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync(path, body, fault == "text/plain" ? "text/plain" : "application/json");
 
         ((int)response.StatusCode).ShouldBe(status);
         (await response.Content.ReadAsStringAsync()).ShouldBe(expectedBody);
@@ -133,10 +130,8 @@ public class RequestIdTests
     public async Task Body_over_the_size_limit_is_413_with_a_request_id_in_the_anthropic_shape()
     {
         await using var gateway = await TestGateway.StartAsync(settings => settings.Set("Gateway:MaxRequestBodyBytes", "1024"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent(Requests.Messages(ClaudeModel, new string('x', 2048)), Encoding.UTF8, "application/json") };
-        Authenticate(request, anthropic: true);
 
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync("/v1/messages", Encoding.UTF8.GetBytes(Requests.Messages(ClaudeModel, new string('x', 2048))), "application/json");
 
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
@@ -194,18 +189,5 @@ public class RequestIdTests
             ? "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"Invalid API key.\"}}"
             : "{\"error\":{\"message\":\"Invalid API key.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
         response.Headers.Contains(anthropic ? "request-id" : "x-request-id").ShouldBeTrue();
-    }
-
-    private static void Authenticate(HttpRequestMessage request, bool anthropic)
-    {
-        if (anthropic)
-        {
-            request.Headers.Add("x-api-key", TestKeys.Alpha);
-            request.Headers.Add("anthropic-version", "2023-06-01");
-        }
-        else
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using static Gateway.Tests.Support.GatewaySettings;
@@ -100,7 +99,7 @@ public class StrictInputTests
         // The content string starts at byte 48 of the body.
         var body = Encoding.UTF8.GetBytes("{\"model\":\"gpt-scripted\",\"messages\":[{\"content\":\"").Concat(inside).Concat(Encoding.UTF8.GetBytes("\"}]}")).ToArray();
 
-        using var response = await SendBytesAsync(gateway, Chat, body);
+        using var response = await gateway.PostBytesAsync(Chat, body, "application/json");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
@@ -127,14 +126,8 @@ public class StrictInputTests
     public async Task Body_not_declared_as_utf8_json_gets_415(string? contentType, string message)
     {
         await using var gateway = await TestGateway.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Chat) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi"))) };
-        if (contentType is not null)
-        {
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync(Chat, Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi")), contentType);
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
@@ -149,11 +142,8 @@ public class StrictInputTests
     public async Task Json_content_types_are_accepted(string contentType)
     {
         await using var gateway = await TestGateway.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Chat) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi"))) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
 
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync(Chat, Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi")), contentType);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
@@ -243,18 +233,12 @@ public class StrictInputTests
     {
         await using var upstream = await ScriptedUpstream.StartAsync(context => context.Response.WriteAsync("{\"input_tokens\":3}"));
         await using var gateway = await StartAnthropicAsync(upstream);
-        using var request = new HttpRequestMessage(HttpMethod.Post, CountTokens)
-        {
-            Content = new StringContent("{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Encoding.UTF8, "text/plain"),
-        };
-        request.Headers.Add("x-api-key", TestKeys.Alpha);
-        request.Headers.Add("anthropic-version", "2023-06-01");
 
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync(CountTokens, "{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"u8.ToArray(), "text/plain");
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
-            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The Content-Type 'text/plain; charset=utf-8' is not JSON; send the body with 'Content-Type: application/json'.\"}}");
+            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The Content-Type 'text/plain' is not JSON; send the body with 'Content-Type: application/json'.\"}}");
         upstream.Requests.ShouldBeEmpty();
         var metrics = await gateway.ScrapeAsync();
         metrics.Value("llm_requests_total", ("surface", "anthropic_count_tokens"), ("provider", "none"), ("model", "none"), ("status", "415")).ShouldBe(1);
@@ -271,12 +255,4 @@ public class StrictInputTests
             .Set("Gateway:MaxOutputTokens", "4096")
             .RealProvider("scripted", "OpenAI", upstream.BaseUri, TestKeys.Upstream)
             .Model("gpt-scripted", "scripted"));
-
-    private static async Task<HttpResponseMessage> SendBytesAsync(TestGateway gateway, string path, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
-        return await gateway.Client.SendAsync(request);
-    }
 }
