@@ -66,7 +66,7 @@ internal static class AccountRateLimiting
         metrics.RecordGatewayAnswer(surface, GatewayMetrics.None, StatusCodes.Status429TooManyRequests);
         await ApiErrors.WriteAsync(
             http,
-            surface.Style,
+            ClientStyle.Of(http),
             StatusCodes.Status429TooManyRequests,
             ApiErrorKind.RateLimited,
             $"Rate limit exceeded for account '{account.Name}'. Retry after {seconds} s.");

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Gateway.Configuration;
 using Gateway.Surfaces;
 using Gateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -68,19 +67,17 @@ internal sealed class ApiKeyAuthenticationHandler(CredentialStore credentials, G
         var message = keyMissing
             ? "Missing API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
             : "Invalid API key.";
-        return ApiErrors.WriteAsync(_context, StyleOf(surface), StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message);
+        return ApiErrors.WriteAsync(_context, ClientStyle.Of(_context), StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message);
     }
 
     /// <inheritdoc />
     public Task ForbidAsync(AuthenticationProperties? properties) =>
         ApiErrors.WriteAsync(
             _context,
-            StyleOf(_context.GetEndpoint()?.Metadata.GetMetadata<ApiSurface>()),
+            ClientStyle.Of(_context),
             StatusCodes.Status403Forbidden,
             ApiErrorKind.Permission,
             "This credential may not perform this operation.");
-
-    private static ProviderStyle StyleOf(ApiSurface? surface) => surface?.Style ?? ProviderStyle.OpenAI;
 
     private static string? ReadSecret(HttpRequest request)
     {

@@ -111,19 +111,23 @@ internal static class GatewayOptionsValidation
             return;
         }
 
-        ProviderStyle? style = null;
         foreach (var providerName in model.Providers)
         {
-            if (!options.Providers.TryGetValue(providerName, out var provider))
+            if (!options.Providers.ContainsKey(providerName))
             {
                 problems.Add($"Gateway:Models:{name} names provider '{providerName}', which Gateway:Providers does not define.");
-                continue;
             }
+        }
 
-            style ??= provider.Style;
-            if (provider.Style != style)
+        foreach (var (providerName, upstreamName) in model.UpstreamModels)
+        {
+            if (!model.Providers.Contains(providerName))
             {
-                problems.Add($"Gateway:Models:{name} mixes {style} and {provider.Style} providers; a model's providers must speak one protocol.");
+                problems.Add($"Gateway:Models:{name}:UpstreamModels names provider '{providerName}', which is not in the model's Providers.");
+            }
+            else if (string.IsNullOrWhiteSpace(upstreamName))
+            {
+                problems.Add($"Gateway:Models:{name}:UpstreamModels:{providerName} is empty.");
             }
         }
     }

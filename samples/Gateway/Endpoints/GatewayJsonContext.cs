@@ -16,4 +16,6 @@ namespace Gateway.Endpoints;
 [JsonSerializable(typeof(SimulatedProviderList))]
 [JsonSerializable(typeof(OpenAIModelList))]
 [JsonSerializable(typeof(AnthropicModelList))]
+[JsonSerializable(typeof(OpenAIModel))]
+[JsonSerializable(typeof(AnthropicModel))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

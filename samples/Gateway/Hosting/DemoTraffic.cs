@@ -8,7 +8,7 @@ namespace Gateway.Hosting;
 
 /// <summary>
 /// The bounded traffic generator behind <c>--demo-traffic</c>: it calls the gateway over HTTP like any client, mixing
-/// surfaces, models, streaming and a few bad requests, and in the middle turns the first simulated provider to failing
+/// surfaces, models, streaming, translated calls and a few bad requests, and in the middle turns the first simulated provider to failing
 /// and back, so that failover, the circuit breaker and the error metrics all fill within a minute.
 /// </summary>
 internal sealed partial class DemoTraffic(
@@ -89,7 +89,10 @@ internal sealed partial class DemoTraffic(
         var modelName = index % 40 == 39 ? "no-such-model" : route.Name;
         var stream = index % 3 == 0 ? "true" : "false";
         var prompt = $"Demo request {index}: say something about metrics.";
-        if (route.Style == ProviderStyle.Anthropic)
+
+        // Every tenth request asks in the other API than the model's providers speak, so it is translated.
+        var crossed = index % 10 == 5;
+        if ((route.Style == ProviderStyle.Anthropic) != crossed)
         {
             return Post(ApiSurface.AnthropicMessages, $$"""{"model":"{{modelName}}","max_tokens":64,"stream":{{stream}},"messages":[{"role":"user","content":"{{prompt}}"}]}""");
         }

@@ -92,6 +92,7 @@ internal static class GatewayApplication
     {
         app.UseRouting();
         MetricsComposition.UseMetrics(app, options);
+        app.UseMiddleware<ApiExchangeMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -99,6 +100,7 @@ internal static class GatewayApplication
         // Tenants reach only the APIs and their own account; operators reach the rest on a listener of their own.
         var tenants = app.MapGroup("").RequireListener(GatewayListeners.Public);
         tenants.MapLlmEndpoints();
+        tenants.MapModelEndpoints();
         tenants.MapTokenEndpoints();
         tenants.MapAccountEndpoint();
 

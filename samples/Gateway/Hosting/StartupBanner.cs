@@ -20,7 +20,7 @@ internal static class StartupBanner
         var management = GatewayListeners.ConnectableUrl(listeners.ManagementUrls[0]);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM gateway listening on {string.Join(", ", listeners.PublicUrls)}");
-        text.AppendLine("  for tenants, with a key: /v1/chat/completions, /v1/responses, /v1/messages, /v1/models, /v1/tokens, /v1/accounts/me; and /health");
+        text.AppendLine("  for tenants, with a key: /v1/chat/completions, /v1/responses, /v1/messages, /v1/messages/count_tokens, /v1/models, /v1/models/{id}, /v1/tokens, /v1/accounts/me; and /health");
         text.AppendLine(CultureInfo.InvariantCulture, $"Management listener on {string.Join(", ", listeners.ManagementUrls)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  for operators, without a key: {(options.MetricsEnabled ? "/metrics, /v1/usage, /dashboard, " : "")}/v1/stats, /v1/accounts, /simulator/providers; and /health");
         text.AppendLine(listeners.ManagementIsRemote
@@ -91,6 +91,9 @@ internal static class StartupBanner
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/messages -H 'x-api-key: {key}' -H 'anthropic-version: 2023-06-01' -H 'Content-Type: application/json' \\");
             text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{anthropic.Name}\",\"max_tokens\":64,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
+            text.AppendLine("  # the same model through the OpenAI API: the gateway translates to Anthropic Messages and back");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/chat/completions -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\");
+            text.AppendLine(CultureInfo.InvariantCulture, $"       -d '{{\"model\":\"{anthropic.Name}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {url}/v1/accounts/me -H 'Authorization: Bearer {key}'");

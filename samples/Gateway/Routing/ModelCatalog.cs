@@ -17,9 +17,14 @@ internal sealed class ModelCatalog
         foreach (var (name, model) in options.Models.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             var chain = model.Providers.Select(providerName => providers[providerName]).ToArray();
-            var surfaces = ApiSurface.All.Where(surface => surface.Style == chain[0].Style).ToArray();
-            var routeMetrics = chain.Select(provider => new RouteMetrics(metrics, provider.Name, name, surfaces)).ToArray();
-            var route = new ModelRoute(name, chain, routeMetrics);
+            var upstreamModels = chain.Select(provider => model.UpstreamModels.GetValueOrDefault(provider.Name, name)).ToArray();
+
+            // Translation lets every generating surface reach every provider, so each route counts requests from all of
+            // them; token counts reach only providers of Anthropic's API.
+            var routeMetrics = chain
+                .Select(provider => new RouteMetrics(metrics, provider.Name, name, ApiSurface.All.Where(surface => surface.Generates || surface.Style == provider.Style)))
+                .ToArray();
+            var route = new ModelRoute(name, chain, upstreamModels, routeMetrics);
             all.Add(route);
             _byName.Add(name, route);
         }

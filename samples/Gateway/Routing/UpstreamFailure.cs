@@ -55,5 +55,9 @@ internal sealed class UpstreamFailure(string errorType, string summary)
     public static UpstreamFailure BodyBroken(string provider) =>
         new(ErrorTypes.Connection, $"the connection to provider '{provider}' broke before the response ended");
 
+    /// <summary>An answer that is not what the provider's API sends, so the client's API cannot carry it.</summary>
+    public static UpstreamFailure BadResponse(string provider) =>
+        new(ErrorTypes.BadResponse, $"provider '{provider}' sent an answer its API does not allow, which could not be translated");
+
     private static string ReasonOf(int code) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code);
 }

@@ -13,15 +13,15 @@ internal static class UpstreamRequest
     private const string AnthropicVersionHeader = "anthropic-version";
     private const string AnthropicBetaHeader = "anthropic-beta";
 
-    /// <summary>The request that forwards <paramref name="request"/> to <paramref name="provider"/>.</summary>
-    public static HttpRequestMessage ForCompletion(Provider provider, ApiSurface surface, LlmRequest request, HttpRequest client)
+    /// <summary>The request that sends <paramref name="call"/> to <paramref name="provider"/>.</summary>
+    public static HttpRequestMessage ForCompletion(Provider provider, UpstreamCall call, bool stream, HttpRequest client)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, provider.EndpointFor(surface))
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.EndpointFor(call.Surface))
         {
-            Content = new ByteArrayContent(request.ForwardBody),
+            Content = new ByteArrayContent(call.Body),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (request.Stream)
+        if (stream)
         {
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         }
@@ -56,9 +56,11 @@ internal static class UpstreamRequest
             message.Headers.TryAddWithoutValidation("x-api-key", key);
         }
 
-        var version = client?.Headers[AnthropicVersionHeader].ToString();
+        // An OpenAI client's headers mean nothing to Anthropic; only an Anthropic client's version and betas pass on.
+        var fromAnthropicClient = client?.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ApiSurface>()?.Style == ProviderStyle.Anthropic;
+        var version = fromAnthropicClient ? client!.Headers[AnthropicVersionHeader].ToString() : null;
         message.Headers.TryAddWithoutValidation(AnthropicVersionHeader, string.IsNullOrEmpty(version) ? DefaultAnthropicVersion : version);
-        var beta = client?.Headers[AnthropicBetaHeader].ToString();
+        var beta = fromAnthropicClient ? client!.Headers[AnthropicBetaHeader].ToString() : null;
         if (!string.IsNullOrEmpty(beta))
         {
             message.Headers.TryAddWithoutValidation(AnthropicBetaHeader, beta);

@@ -5,7 +5,8 @@ namespace Gateway.Simulation;
 
 /// <summary>
 /// Anthropic Messages: a <c>message</c> object, or <c>message_start</c> (input tokens), content block events,
-/// <c>message_delta</c> (the final output tokens) and <c>message_stop</c>.
+/// <c>message_delta</c> (the final output tokens) and <c>message_stop</c>. A forced tool call answers with a
+/// <c>tool_use</c> block, its input streamed as <c>input_json_delta</c> events, and <c>stop_reason: "tool_use"</c>.
 /// </summary>
 internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
 {
@@ -18,8 +19,20 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
         WriteMessageHeader(json, answer);
         json.WriteStartArray("content");
         json.WriteStartObject();
-        json.WriteString("type", "text");
-        json.WriteString("text", answer.Text);
+        if (answer.Tool is { } tool)
+        {
+            json.WriteString("type", "tool_use");
+            json.WriteString("id", "toolu_" + tool.Id);
+            json.WriteString("name", tool.Name);
+            json.WritePropertyName("input");
+            json.WriteRawValue(tool.Arguments);
+        }
+        else
+        {
+            json.WriteString("type", "text");
+            json.WriteString("text", answer.Text);
+        }
+
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteString("stop_reason", StopReason(answer));
@@ -48,8 +61,20 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
         json = StartTypedEvent(events, "content_block_start");
         json.WriteNumber("index", 0);
         json.WriteStartObject("content_block");
-        json.WriteString("type", "text");
-        json.WriteString("text", "");
+        if (answer.Tool is { } tool)
+        {
+            json.WriteString("type", "tool_use");
+            json.WriteString("id", "toolu_" + tool.Id);
+            json.WriteString("name", tool.Name);
+            json.WriteStartObject("input");
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteString("type", "text");
+            json.WriteString("text", "");
+        }
+
         json.WriteEndObject();
         json.WriteEndObject();
         await events.SendAsync(cancellationToken);
@@ -68,8 +93,17 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
                 delta.WriteString("type", "content_block_delta");
                 delta.WriteNumber("index", 0);
                 delta.WriteStartObject("delta");
-                delta.WriteString("type", "text_delta");
-                delta.WriteString("text", token);
+                if (answer.Tool is null)
+                {
+                    delta.WriteString("type", "text_delta");
+                    delta.WriteString("text", token);
+                }
+                else
+                {
+                    delta.WriteString("type", "input_json_delta");
+                    delta.WriteString("partial_json", token);
+                }
+
                 delta.WriteEndObject();
                 delta.WriteEndObject();
             },
@@ -114,5 +148,5 @@ internal sealed class AnthropicMessagesSimulation : SurfaceSimulation
         json.WriteEndObject();
     }
 
-    private static string StopReason(SimulatedAnswer answer) => answer.Truncated ? "max_tokens" : "end_turn";
+    private static string StopReason(SimulatedAnswer answer) => answer.Tool is not null ? "tool_use" : answer.Truncated ? "max_tokens" : "end_turn";
 }

@@ -4,8 +4,10 @@ using Gateway.Surfaces;
 namespace Gateway.Simulation;
 
 /// <summary>
-/// OpenAI Chat Completions: a <c>chat.completion</c> object, or <c>chat.completion.chunk</c> events ending with a
-/// finish chunk, a usage chunk when <c>stream_options.include_usage</c> asked for one, and <c>data: [DONE]</c>.
+/// OpenAI Chat Completions: a <c>chat.completion</c> object with <c>n</c> choices, or <c>chat.completion.chunk</c>
+/// events ending with a finish chunk per choice, a usage chunk when <c>stream_options.include_usage</c> asked for one
+/// (every other chunk then carries <c>"usage": null</c>, as OpenAI's do), and <c>data: [DONE]</c>. A forced tool call
+/// answers with <c>tool_calls</c>, its arguments streamed as deltas, and <c>finish_reason: "tool_calls"</c>.
 /// </summary>
 internal sealed class OpenAIChatSimulation : SurfaceSimulation
 {
@@ -17,16 +19,39 @@ internal sealed class OpenAIChatSimulation : SurfaceSimulation
     {
         WriteHeader(json, answer, "chat.completion");
         json.WriteStartArray("choices");
-        json.WriteStartObject();
-        json.WriteNumber("index", 0);
-        json.WriteStartObject("message");
-        json.WriteString("role", "assistant");
-        json.WriteString("content", answer.Text);
-        json.WriteNull("refusal");
-        json.WriteEndObject();
-        json.WriteNull("logprobs");
-        json.WriteString("finish_reason", FinishReason(answer));
-        json.WriteEndObject();
+        for (var choice = 0; choice < answer.Choices; choice++)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("index", choice);
+            json.WriteStartObject("message");
+            json.WriteString("role", "assistant");
+            if (answer.Tool is { } tool)
+            {
+                json.WriteNull("content");
+                json.WriteNull("refusal");
+                json.WriteStartArray("tool_calls");
+                json.WriteStartObject();
+                json.WriteString("id", "call_" + tool.Id);
+                json.WriteString("type", "function");
+                json.WriteStartObject("function");
+                json.WriteString("name", tool.Name);
+                json.WriteString("arguments", tool.Arguments);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteString("content", answer.Text);
+                json.WriteNull("refusal");
+            }
+
+            json.WriteEndObject();
+            json.WriteNull("logprobs");
+            json.WriteString("finish_reason", FinishReason(answer));
+            json.WriteEndObject();
+        }
+
         json.WriteEndArray();
         WriteUsage(json, answer);
         json.WriteEndObject();
@@ -36,12 +61,32 @@ internal sealed class OpenAIChatSimulation : SurfaceSimulation
     public override async Task WriteStreamAsync(SseEventWriter events, SimulatedAnswer answer, SimulatedPace pace, CancellationToken cancellationToken)
     {
         await pace.FirstTokenAsync(cancellationToken);
-        WriteChunk(events.Start(null), answer, role: true, content: "", finishReason: null);
-        await events.SendAsync(cancellationToken);
-        await StreamTokensAsync(events, answer, pace, (json, token, _) => WriteChunk(json, answer, role: false, token, null), null, cancellationToken);
+        for (var choice = 0; choice < answer.Choices; choice++)
+        {
+            WriteChunk(events.Start(null), answer, choice, first: true, token: answer.Tool is null ? "" : null, finishReason: null);
+            await events.SendAsync(cancellationToken);
+        }
 
-        WriteChunk(events.Start(null), answer, role: false, content: null, FinishReason(answer));
-        await events.SendAsync(cancellationToken);
+        for (var i = 0; i < answer.Tokens.Count; i++)
+        {
+            if (i > 0)
+            {
+                await pace.NextTokenAsync(cancellationToken);
+            }
+
+            for (var choice = 0; choice < answer.Choices; choice++)
+            {
+                WriteChunk(events.Start(null), answer, choice, first: false, answer.Tokens[i], finishReason: null);
+                await events.SendAsync(cancellationToken);
+            }
+        }
+
+        for (var choice = 0; choice < answer.Choices; choice++)
+        {
+            WriteChunk(events.Start(null), answer, choice, first: false, token: null, FinishReason(answer));
+            await events.SendAsync(cancellationToken);
+        }
+
         if (answer.IncludeStreamUsage)
         {
             var json = events.Start(null);
@@ -56,36 +101,58 @@ internal sealed class OpenAIChatSimulation : SurfaceSimulation
         await events.SendDoneAsync(cancellationToken);
     }
 
-    private static void WriteChunk(Utf8JsonWriter json, SimulatedAnswer answer, bool role, string? content, string? finishReason)
+    // The first chunk of a choice carries the role (and, for a tool call, its id and name); later ones a token each.
+    private static void WriteChunk(Utf8JsonWriter json, SimulatedAnswer answer, int choice, bool first, string? token, string? finishReason)
     {
         WriteHeader(json, answer, "chat.completion.chunk");
         json.WriteStartArray("choices");
         json.WriteStartObject();
-        json.WriteNumber("index", 0);
+        json.WriteNumber("index", choice);
         json.WriteStartObject("delta");
-        if (role)
+        if (first)
         {
             json.WriteString("role", "assistant");
         }
 
-        if (content is not null)
+        if (answer.Tool is { } tool && (first || token is not null))
         {
-            json.WriteString("content", content);
+            if (first)
+            {
+                json.WriteNull("content");
+            }
+
+            json.WriteStartArray("tool_calls");
+            json.WriteStartObject();
+            json.WriteNumber("index", 0);
+            if (first)
+            {
+                json.WriteString("id", "call_" + tool.Id);
+                json.WriteString("type", "function");
+            }
+
+            json.WriteStartObject("function");
+            if (first)
+            {
+                json.WriteString("name", tool.Name);
+            }
+
+            json.WriteString("arguments", token ?? "");
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+        else if (token is not null)
+        {
+            json.WriteString("content", token);
         }
 
         json.WriteEndObject();
-        json.WriteNull("logprobs");
-        if (finishReason is null)
+        OpenAIJson.EndSingleChoice(json, finishReason);
+        if (answer.IncludeStreamUsage)
         {
-            json.WriteNull("finish_reason");
-        }
-        else
-        {
-            json.WriteString("finish_reason", finishReason);
+            json.WriteNull("usage");
         }
 
-        json.WriteEndObject();
-        json.WriteEndArray();
         json.WriteEndObject();
     }
 
@@ -108,5 +175,5 @@ internal sealed class OpenAIChatSimulation : SurfaceSimulation
         json.WriteEndObject();
     }
 
-    private static string FinishReason(SimulatedAnswer answer) => answer.Truncated ? "length" : "stop";
+    private static string FinishReason(SimulatedAnswer answer) => answer.Tool is not null ? "tool_calls" : answer.Truncated ? "length" : "stop";
 }

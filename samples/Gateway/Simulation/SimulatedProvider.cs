@@ -61,6 +61,7 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         else
         {
             MapCompletion(app, new AnthropicMessagesSimulation());
+            app.MapPost(ApiSurface.AnthropicCountTokens.Path, CountTokensAsync);
         }
 
         app.MapGet("/v1/models", ListModelsAsync);
@@ -85,71 +86,123 @@ internal sealed class SimulatedProvider : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context, SurfaceSimulation simulation)
     {
         var cancellationToken = context.RequestAborted;
-        // Like the real APIs, a body that is not valid UTF-8 JSON is the client's 400, never a server error.
-        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        using var document = await ReadValidRequestAsync(context, simulation.Surface);
+        if (document is null)
+        {
+            return;
+        }
+
+        var fault = Faults.TakeForRequest();
+        if (fault == FaultMode.Healthy && !_zeroLatency)
+        {
+            fault = RandomFault();
+        }
+
+        if (fault != FaultMode.Healthy)
+        {
+            await FailAsync(context, fault);
+            return;
+        }
+
+        var answer = SimulatedAnswer.For(document.RootElement, simulation.Surface, _options);
+        var pace = new SimulatedPace(_options, _zeroLatency);
+        if (answer.Stream)
+        {
+            using var events = new SseEventWriter(context.Response);
+            await simulation.WriteStreamAsync(events, answer, pace, cancellationToken);
+            return;
+        }
+
+        await pace.WholeAnswerAsync(cancellationToken);
+        context.Response.ContentType = "application/json";
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        {
+            simulation.WriteResponse(json, answer);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    // Anthropic counts a request's input tokens with the same formula its usage reports, so the two always agree.
+    private async Task CountTokensAsync(HttpContext context)
+    {
+        using var document = await ReadValidRequestAsync(context, ApiSurface.AnthropicCountTokens);
+        if (document is null)
+        {
+            return;
+        }
+
+        var fault = Faults.TakeForRequest();
+        if (fault != FaultMode.Healthy)
+        {
+            await FailAsync(context, fault);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("input_tokens", SimulatedAnswer.PromptTokensOf(document.RootElement));
+            json.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Reads, parses and checks the request, answering 413 or 400 as the real API would (a body that is not valid
+    /// UTF-8 JSON is the client's fault, never a server error); null when it did.
+    /// </summary>
+    private async Task<JsonDocument?> ReadValidRequestAsync(HttpContext context, ApiSurface surface)
+    {
+        context.Response.Headers[RequestIds.HeaderFor(Style)] = RequestIds.New(Style);
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
             await ApiErrors.WriteAsync(context, Style, StatusCodes.Status413PayloadTooLarge, TooLarge);
-            return;
+            return null;
         }
 
         if (!JsonRequestBody.TryParseObject(body, out var document, out var error))
         {
             await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, error);
-            return;
+            return null;
         }
 
-        using (document)
+        if (Invalid(document.RootElement, surface) is { } problem)
         {
-            if (Invalid(document.RootElement) is { } problem)
-            {
-                await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, problem);
-                return;
-            }
-
-            var fault = Faults.TakeForRequest();
-            if (fault == FaultMode.Healthy && !_zeroLatency)
-            {
-                fault = RandomFault();
-            }
-
-            if (fault != FaultMode.Healthy)
-            {
-                await FailAsync(context, fault);
-                return;
-            }
-
-            var answer = SimulatedAnswer.For(document.RootElement, _options);
-            var pace = new SimulatedPace(_options, _zeroLatency);
-            if (answer.Stream)
-            {
-                using var events = new SseEventWriter(context.Response);
-                await simulation.WriteStreamAsync(events, answer, pace, cancellationToken);
-                return;
-            }
-
-            await pace.WholeAnswerAsync(cancellationToken);
-            context.Response.ContentType = "application/json";
-            await using (var json = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
-            {
-                simulation.WriteResponse(json, answer);
-            }
-
-            await context.Response.BodyWriter.FlushAsync(cancellationToken);
+            document.Dispose();
+            await ApiErrors.WriteAsync(context, Style, StatusCodes.Status400BadRequest, problem);
+            return null;
         }
+
+        return document;
     }
 
-    // The checks the real APIs make that matter here: a model, and Anthropic's mandatory max_tokens.
-    private string? Invalid(JsonElement root)
+    // The checks the real APIs make that matter here, in their words: a model, a non-empty conversation, and
+    // Anthropic's mandatory max_tokens.
+    private RequestError? Invalid(JsonElement root, ApiSurface surface)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String)
+        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String)
         {
-            return "model: Field required";
+            return Style == ProviderStyle.Anthropic
+                ? new(ApiErrorKind.InvalidRequest, "model: Field required")
+                : new(ApiErrorKind.InvalidRequest, "You must provide a model parameter.");
         }
 
-        if (Style == ProviderStyle.Anthropic && !root.TryGetProperty("max_tokens", out _))
+        var emptyMessages = surface != ApiSurface.OpenAIResponses
+            && root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() == 0;
+        if (emptyMessages)
         {
-            return "max_tokens: Field required";
+            return Style == ProviderStyle.Anthropic
+                ? new(ApiErrorKind.InvalidRequest, "messages: at least one message is required")
+                : new(ApiErrorKind.InvalidRequest, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages");
+        }
+
+        if (surface == ApiSurface.AnthropicMessages && !root.TryGetProperty("max_tokens", out _))
+        {
+            return new(ApiErrorKind.InvalidRequest, "max_tokens: Field required");
         }
 
         return null;
@@ -200,6 +253,7 @@ internal sealed class SimulatedProvider : IAsyncDisposable
 
     private async Task ListModelsAsync(HttpContext context)
     {
+        context.Response.Headers[RequestIds.HeaderFor(Style)] = RequestIds.New(Style);
         var fault = Faults.Persistent;
         if (fault != FaultMode.Healthy)
         {

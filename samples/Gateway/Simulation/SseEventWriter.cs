@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gateway.Streaming;
 using Gateway.Surfaces;
 
 namespace Gateway.Simulation;
@@ -24,14 +25,7 @@ internal sealed class SseEventWriter : IDisposable
     public Utf8JsonWriter Start(string? eventName)
     {
         _buffer.ResetWrittenCount();
-        if (eventName is not null)
-        {
-            _buffer.Write("event: "u8);
-            System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, eventName, _buffer);
-            _buffer.Write("\n"u8);
-        }
-
-        _buffer.Write("data: "u8);
+        SseFormat.WriteEventStart(_buffer, eventName);
         _json.Reset(_buffer);
         return _json;
     }

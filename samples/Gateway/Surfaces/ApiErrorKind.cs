@@ -44,4 +44,10 @@ internal enum ApiErrorKind
 
     /// <summary>The upstream stream broke after the response had started.</summary>
     StreamInterrupted,
+
+    /// <summary>A request field has no equivalent in the API of the provider that must serve the request.</summary>
+    Untranslatable,
+
+    /// <summary>A provider reported itself overloaded (Anthropic's 529).</summary>
+    Overloaded,
 }

@@ -13,7 +13,7 @@ internal static class ApiErrors
 {
     /// <summary>
     /// Writes <paramref name="status"/> and the error body in <paramref name="style"/>'s shape; <paramref name="param"/>
-    /// names the request field at fault, which OpenAI's shape carries as <c>param</c>.
+    /// names the request field at fault in OpenAI's <c>param</c> (Anthropic's shape has no such field).
     /// </summary>
     public static Task WriteAsync(HttpContext context, ProviderStyle style, int status, ApiErrorKind kind, string message, string? param = null)
     {
@@ -90,6 +90,7 @@ internal static class ApiErrors
         ApiErrorKind.UpstreamFailed => "upstream_failed",
         ApiErrorKind.UpstreamUnavailable => "upstream_unavailable",
         ApiErrorKind.StreamInterrupted => "stream_interrupted",
+        ApiErrorKind.Untranslatable => "unsupported_parameter",
         _ => null,
     };
 
@@ -97,7 +98,7 @@ internal static class ApiErrors
     {
         ApiErrorKind.RateLimited => "requests",
         ApiErrorKind.UpstreamFailed or ApiErrorKind.UpstreamUnavailable or ApiErrorKind.StreamInterrupted => "api_error",
-        ApiErrorKind.ServerError => "server_error",
+        ApiErrorKind.ServerError or ApiErrorKind.Overloaded => "server_error",
         _ => "invalid_request_error",
     };
 
@@ -108,7 +109,7 @@ internal static class ApiErrors
         ApiErrorKind.ModelNotFound or ApiErrorKind.NotFound => "not_found_error",
         ApiErrorKind.RequestTooLarge => "request_too_large",
         ApiErrorKind.RateLimited => "rate_limit_error",
-        ApiErrorKind.UpstreamUnavailable => "overloaded_error",
+        ApiErrorKind.UpstreamUnavailable or ApiErrorKind.Overloaded => "overloaded_error",
         ApiErrorKind.UpstreamFailed or ApiErrorKind.ServerError or ApiErrorKind.StreamInterrupted => "api_error",
         _ => "invalid_request_error",
     };

@@ -9,16 +9,21 @@ namespace Gateway.Surfaces;
 internal sealed class ApiSurface
 {
     /// <summary>OpenAI Chat Completions.</summary>
-    public static readonly ApiSurface OpenAIChat = new("openai_chat", "/v1/chat/completions", ProviderStyle.OpenAI, "messages", "OpenAI Chat Completions");
+    public static readonly ApiSurface OpenAIChat = new("openai_chat", "/v1/chat/completions", ProviderStyle.OpenAI, "messages", "OpenAI Chat Completions", 0);
 
     /// <summary>OpenAI Responses.</summary>
-    public static readonly ApiSurface OpenAIResponses = new("openai_responses", "/v1/responses", ProviderStyle.OpenAI, "input", "OpenAI Responses");
+    public static readonly ApiSurface OpenAIResponses = new("openai_responses", "/v1/responses", ProviderStyle.OpenAI, "input", "OpenAI Responses", 1);
 
     /// <summary>Anthropic Messages.</summary>
-    public static readonly ApiSurface AnthropicMessages = new("anthropic_messages", "/v1/messages", ProviderStyle.Anthropic, "messages", "Anthropic Messages");
+    public static readonly ApiSurface AnthropicMessages = new("anthropic_messages", "/v1/messages", ProviderStyle.Anthropic, "messages", "Anthropic Messages", 2);
 
-    private ApiSurface(string label, string path, ProviderStyle style, string inputField, string displayName)
+    /// <summary>Anthropic's token count of a Messages request, which generates nothing and reports no usage.</summary>
+    public static readonly ApiSurface AnthropicCountTokens = new(
+        "anthropic_count_tokens", "/v1/messages/count_tokens", ProviderStyle.Anthropic, "messages", "Anthropic Messages token count", 3);
+
+    private ApiSurface(string label, string path, ProviderStyle style, string inputField, string displayName, int index)
     {
+        Index = index;
         Label = label;
         Path = path;
         Style = style;
@@ -27,7 +32,10 @@ internal sealed class ApiSurface
     }
 
     /// <summary>Every surface, in a fixed order.</summary>
-    public static IReadOnlyList<ApiSurface> All { get; } = [OpenAIChat, OpenAIResponses, AnthropicMessages];
+    public static IReadOnlyList<ApiSurface> All { get; } = [OpenAIChat, OpenAIResponses, AnthropicMessages, AnthropicCountTokens];
+
+    /// <summary>The surface's position in <see cref="All"/>, for per-surface arrays.</summary>
+    public int Index { get; }
 
     /// <summary>The value of the <c>surface</c> label.</summary>
     public string Label { get; }
@@ -44,8 +52,8 @@ internal sealed class ApiSurface
     /// <summary>The API's name, for error messages.</summary>
     public string DisplayName { get; }
 
-    /// <summary>The surface served by providers of <paramref name="style"/> that clients use by default.</summary>
-    public static ApiSurface DefaultFor(ProviderStyle style) => style == ProviderStyle.Anthropic ? AnthropicMessages : OpenAIChat;
+    /// <summary>Whether a request on this surface generates an answer, with usage and possibly a stream.</summary>
+    public bool Generates => this != AnthropicCountTokens;
 
     /// <inheritdoc />
     public override string ToString() => Label;

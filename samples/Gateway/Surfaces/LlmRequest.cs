@@ -10,10 +10,11 @@ internal sealed class LlmRequest
 {
     private static readonly byte[] StreamUsageProperty = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
 
-    private LlmRequest(string model, bool stream, byte[] forwardBody)
+    private LlmRequest(string model, bool stream, byte[] body, byte[] forwardBody)
     {
         Model = model;
         Stream = stream;
+        Body = body;
         ForwardBody = forwardBody;
     }
 
@@ -23,8 +24,14 @@ internal sealed class LlmRequest
     /// <summary>Whether the client asked for Server-Sent Events.</summary>
     public bool Stream { get; }
 
+    /// <summary>The body as the client sent it, which translations start from.</summary>
+    public byte[] Body { get; }
+
     /// <summary>The body sent upstream: the client's bytes, except where the gateway asks for usage in a stream.</summary>
     public byte[] ForwardBody { get; }
+
+    /// <summary>Whether the gateway asked for stream usage the client did not, so the stream must not show it.</summary>
+    public bool AddedStreamUsage => !ReferenceEquals(Body, ForwardBody);
 
     /// <summary>
     /// Reads <paramref name="body"/> as a request to <paramref name="surface"/>, or explains why it is not one:
@@ -71,9 +78,9 @@ internal sealed class LlmRequest
             return false;
         }
 
-        var stream = root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == JsonValueKind.True;
+        var stream = surface.Generates && root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == JsonValueKind.True;
         var forward = askForStreamUsage && stream && surface == ApiSurface.OpenAIChat && !IncludesUsage(root) ? WithStreamUsage(body, root) : body;
-        request = new LlmRequest(modelName, stream, forward);
+        request = new LlmRequest(modelName, stream, body, forward);
         return true;
     }
 
@@ -93,8 +100,8 @@ internal sealed class LlmRequest
         && options.TryGetProperty("include_usage", out var include)
         && include.ValueKind == JsonValueKind.True;
 
-    // OpenAI reports a stream's token usage only when asked to; the gateway asks, so that streamed tokens are counted.
-    // Clients see one extra final chunk with empty choices, which the OpenAI SDKs accept. Without stream_options the
+    // OpenAI reports a stream's token usage only when asked to; the gateway asks, so that streamed tokens are counted,
+    // and takes the usage out of the stream again (UsageChunkFilter) so the client gets what it asked for. Without stream_options the
     // property is spliced in after the opening brace, sparing a parse and a rewrite; the object is known to hold "model".
     private static byte[] WithStreamUsage(byte[] body, JsonElement root)
     {

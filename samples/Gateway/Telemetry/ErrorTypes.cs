@@ -18,6 +18,9 @@ internal static class ErrorTypes
     /// <summary>The connection failed, or broke during a stream.</summary>
     public const string Connection = "connection";
 
+    /// <summary>The provider answered with a body or event that its API does not allow, so it could not be translated.</summary>
+    public const string BadResponse = "bad_response";
+
     /// <summary>The provider's circuit breaker was open, so no attempt was made.</summary>
     public const string CircuitOpen = "circuit_open";
 

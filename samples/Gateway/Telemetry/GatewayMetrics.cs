@@ -20,6 +20,7 @@ internal sealed class GatewayMetrics
     private readonly Counter _streamBytesOut;
     private readonly Counter _tokensIssued;
     private readonly Counter _tokensRevoked;
+    private readonly Counter?[,] _translations;
 
     /// <summary>Registers every family on <paramref name="registry"/>.</summary>
     public GatewayMetrics(MetricRegistry registry, GatewayOptions options)
@@ -62,6 +63,22 @@ internal sealed class GatewayMetrics
             ["direction"]);
         _streamBytesIn = streamBytes.WithLabels("in");
         _streamBytesOut = streamBytes.WithLabels("out");
+        var translations = registry.CreateCounterFamily(
+            "llm_translations_total",
+            "Requests translated from the client's API (from_surface) into a provider's (to_style), once per request and provider API.",
+            ["from_surface", "to_style"]);
+        _translations = new Counter?[ApiSurface.All.Count, 2];
+        foreach (var surface in ApiSurface.All)
+        {
+            foreach (var style in (ReadOnlySpan<ProviderStyle>)[ProviderStyle.OpenAI, ProviderStyle.Anthropic])
+            {
+                if (style != surface.Style && surface.Generates)
+                {
+                    _translations[surface.Index, (int)style] = translations.WithLabels(surface.Label, style == ProviderStyle.OpenAI ? "openai" : "anthropic");
+                }
+            }
+        }
+
         _tokensIssued = registry.CreateCounter("llm_gateway_tokens_issued_total", "Gateway API tokens issued through POST /v1/tokens.");
         _tokensRevoked = registry.CreateCounter("llm_gateway_tokens_revoked_total", "Gateway API tokens revoked through DELETE /v1/tokens/{id}.");
     }
@@ -136,6 +153,15 @@ internal sealed class GatewayMetrics
         {
             _streamBytesIn.Inc(bytesIn);
             _streamBytesOut.Inc(bytesOut);
+        }
+    }
+
+    /// <summary>Counts a request from <paramref name="surface"/> translated for a provider of <paramref name="style"/>.</summary>
+    public void RecordTranslation(ApiSurface surface, ProviderStyle style)
+    {
+        if (Enabled)
+        {
+            _translations[surface.Index, (int)style]?.Inc();
         }
     }
 

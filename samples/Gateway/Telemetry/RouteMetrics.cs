@@ -34,7 +34,7 @@ internal sealed class RouteMetrics
         _okBySurface = new Counter?[ApiSurface.All.Count];
         foreach (var surface in surfaces)
         {
-            _okBySurface[IndexOf(surface)] = metrics.Requests.WithLabels([surface.Label, provider, model, StatusLabels.Of(StatusOk)]);
+            _okBySurface[surface.Index] = metrics.Requests.WithLabels([surface.Label, provider, model, StatusLabels.Of(StatusOk)]);
         }
     }
 
@@ -47,7 +47,7 @@ internal sealed class RouteMetrics
             return;
         }
 
-        var counter = status == StatusOk ? _okBySurface[IndexOf(surface)] : null;
+        var counter = status == StatusOk ? _okBySurface[surface.Index] : null;
         (counter ?? _metrics.Requests.WithLabels([surface.Label, _provider, _model, StatusLabels.Of(status)])).Inc();
         _duration.Observe(seconds);
     }
@@ -70,7 +70,4 @@ internal sealed class RouteMetrics
             _completionTokens.Inc(completion);
         }
     }
-
-    private static int IndexOf(ApiSurface surface) =>
-        surface == ApiSurface.OpenAIChat ? 0 : surface == ApiSurface.OpenAIResponses ? 1 : 2;
 }

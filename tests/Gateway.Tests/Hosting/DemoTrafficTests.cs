@@ -21,6 +21,8 @@ public class DemoTrafficTests
         metrics.Named("llm_requests_total").Where(sample => sample.Labels["status"] == "404").Sum(sample => sample.Value).ShouldBe(5);
         metrics.Value("llm_failovers_total", ("from", GatewaySettings.AnthropicPrimary), ("to", GatewaySettings.AnthropicSecondary)).ShouldBeGreaterThan(0);
         metrics.Named("llm_requests_total").Where(sample => sample.Labels["status"] is "502" or "503").ShouldBeEmpty();
+        // Requests 5, 15, …, 235 ask in the other API than their model's providers speak.
+        metrics.Sum("llm_translations_total").ShouldBe(24);
         gateway.Logs.All.ShouldContain("Demo traffic done: 240 requests, 226 succeeded, 14 failed.");
     }
 }

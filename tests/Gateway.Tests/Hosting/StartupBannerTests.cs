@@ -33,6 +33,7 @@ public class StartupBannerTests
         banner.ShouldContain("demo                   gw-demo-published-1234");
         banner.ShouldContain("alpha                  (configured key, not shown)");
         banner.ShouldContain($"curl -s {publicUrl}/v1/chat/completions -H 'Authorization: Bearer gw-demo-published-1234'");
+        banner.ShouldContain($"-d '{{\"model\":\"{GatewaySettings.ClaudeModel}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
         banner.ShouldContain("--Gateway:MetricsEnabled=false");
         foreach (var key in TestKeys.All)
         {
@@ -52,6 +53,7 @@ public class StartupBannerTests
             ["Gateway:Providers:c:BaseUrl"] = "not a url",
             ["Gateway:Models:mixed:Providers:0"] = "a",
             ["Gateway:Models:mixed:Providers:1"] = "b",
+            ["Gateway:Models:mixed:UpstreamModels:c"] = "gpt-4.1",
             ["Gateway:Models:ghost:Providers:0"] = "nobody",
             ["Gateway:Accounts:one:ApiKey"] = "same-key",
             ["Gateway:Accounts:two:ApiKey"] = "same-key",
@@ -69,7 +71,7 @@ public class StartupBannerTests
             "  - Gateway:MaxOutputTokens is 0; it must be positive.",
             "  - Gateway:Providers:c:BaseUrl 'not a url' is not an absolute URL.",
             "  - Gateway:Models:ghost names provider 'nobody', which Gateway:Providers does not define.",
-            "  - Gateway:Models:mixed mixes OpenAI and Anthropic providers; a model's providers must speak one protocol.",
+            "  - Gateway:Models:mixed:UpstreamModels names provider 'c', which is not in the model's Providers.",
             "  - Gateway:Accounts:two uses the same ApiKey as account 'one'; keys must be unique.",
             "  - Gateway:Tokens:MaxPerAccount must be at least 1.",
             "  - Gateway:Tokens:MinLifetime must be at least 1 s, and MaxLifetime at least MinLifetime and at most 3650 days.",

@@ -71,7 +71,9 @@ public class ListenerSeparationTests
     [TestCase("POST", "/v1/chat/completions")]
     [TestCase("POST", "/v1/responses")]
     [TestCase("POST", "/v1/messages")]
+    [TestCase("POST", "/v1/messages/count_tokens")]
     [TestCase("GET", "/v1/models")]
+    [TestCase("GET", "/v1/models/" + GptModel)]
     [TestCase("GET", "/v1/tokens")]
     [TestCase("POST", "/v1/tokens")]
     [TestCase("GET", "/v1/accounts/me")]
@@ -87,7 +89,11 @@ public class ListenerSeparationTests
 
         using var response = await gateway.Management.SendAsync(request);
 
+        // The routing 404 of a path this listener does not serve: no API error body, no request id, nothing counted.
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).ShouldBeEmpty();
+        response.Headers.Contains("x-request-id").ShouldBeFalse();
+        response.Headers.Contains("request-id").ShouldBeFalse();
         gateway.RegistryValue("llm_account_requests_total", "alpha").ShouldBe(0);
     }
 

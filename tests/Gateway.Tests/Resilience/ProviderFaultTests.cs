@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -38,14 +37,69 @@ public class ProviderFaultTests
             response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(Scripted);
         }
 
-        upstream.Requests.Count.ShouldBe(6, "each request reached the provider once: no retry");
-        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
-        var metrics = await gateway.ScrapeAsync();
-        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
-        metrics.Sum("llm_retries_total").ShouldBe(0);
-        metrics.Sum("llm_failovers_total").ShouldBe(0);
-        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(6);
+        var metrics = await ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(gateway, upstream, 6);
         metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
+    }
+
+    [TestCase(400, "invalid_request_error", "invalid_request", false)]
+    [TestCase(404, "not_found_error", "not_found", true)]
+    [TestCase(413, "request_too_large", "request_too_large", false)]
+    [TestCase(422, "invalid_request_error", "invalid_request", true)]
+    public async Task Upstream_4xx_about_a_translated_request_is_passed_back_once_in_the_clients_shape_and_never_moves_the_breaker(
+        int status, string anthropicType, string openAICode, bool stream)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["request-id"] = "req_011CScriptedRefusal0001";
+            await context.Response.WriteAsync($"{{\"type\":\"error\",\"error\":{{\"type\":\"{anthropicType}\",\"message\":\"scripted {status}\"}}}}");
+        });
+        await using var gateway = await TestGateway.StartAsync(settings => settings
+            .RealProvider(Scripted, "Anthropic", upstream.BaseUri, TestKeys.Upstream)
+            .Model("claude-scripted", Scripted, AnthropicSecondary));
+
+        // Six in a row, as above: a breaker that counted them would open after two, and a failover would reach the secondary.
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat("claude-scripted", "hello", stream));
+            ((int)response.StatusCode).ShouldBe(status);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+            (await response.Content.ReadAsStringAsync()).ShouldBe(
+                $"{{\"error\":{{\"message\":\"scripted {status}\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"{openAICode}\"}}}}");
+            response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(Scripted);
+            response.Headers.GetValues("x-request-id").Single().ShouldBe("req_011CScriptedRefusal0001");
+        }
+
+        var metrics = await ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(gateway, upstream, 6);
+        upstream.Requests.ShouldAllBe(request => request.Path == "/v1/messages");
+        metrics.Value("llm_translations_total", ("from_surface", "openai_chat"), ("to_style", "anthropic")).ShouldBe(6);
+        metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", Scripted), ("model", "claude-scripted"), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
+    }
+
+    [TestCase(400, false)]
+    [TestCase(422, true)]
+    public async Task Upstream_4xx_about_a_messages_request_translated_for_openai_comes_back_in_anthropics_shape_and_never_moves_the_breaker(int status, bool stream)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($"{{\"error\":{{\"message\":\"scripted {status}\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}}}");
+        });
+        await using var gateway = await StartAsync(upstream);
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.PostAsync("/v1/messages", Requests.Messages(ScriptedModel, "hello", stream));
+            ((int)response.StatusCode).ShouldBe(status);
+            (await response.Content.ReadAsStringAsync()).ShouldBe($"{{\"type\":\"error\",\"error\":{{\"type\":\"invalid_request_error\",\"message\":\"scripted {status}\"}}}}");
+            response.Headers.GetValues("request-id").Single().ShouldMatch("^req_011C[1-9A-HJ-NP-Za-km-z]{20}$");
+        }
+
+        var metrics = await ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(gateway, upstream, 6);
+        upstream.Requests.ShouldAllBe(request => request.Path == "/v1/chat/completions");
+        metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", Scripted), ("model", ScriptedModel), ("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(6);
     }
 
     [TestCase(401)]
@@ -80,10 +134,7 @@ public class ProviderFaultTests
         {
             foreach (var (path, contentType, body, status) in malformed)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Beta);
-                using var response = await gateway.Client.SendAsync(request);
+                using var response = await gateway.PostBytesAsync(path, body, contentType, TestKeys.Beta);
                 ((int)response.StatusCode).ShouldBe(status, $"{path}: {await response.Content.ReadAsStringAsync()}");
             }
 
@@ -133,6 +184,20 @@ public class ProviderFaultTests
             ("/v1/chat/completions", Json, Text($"{{\"model\":\"{new string('m', 100 * 1024)}\",\"messages\":[]}}"), 404),
             ("/v1/messages", Json, Text("{\"model\":\"claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"no max_tokens\"}]}"), 400),
         ];
+    }
+
+    // Each request reached the scripted provider once (no retry) and was relayed as its answer: counted as the
+    // client's bad request, never as a provider fault, so the breaker stayed closed and nothing failed over.
+    private static async Task<MetricSamples> ShouldHaveBeenRelayedOnceEachWithTheBreakerClosedAsync(TestGateway gateway, ScriptedUpstream upstream, int requests)
+    {
+        upstream.Requests.Count.ShouldBe(requests, "each request reached the provider once: no retry");
+        gateway.Provider(Scripted).CircuitBreaker.CircuitState.ShouldBe(CircuitState.Closed);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_circuit_state", ("provider", Scripted)).ShouldBe(0);
+        metrics.Sum("llm_retries_total").ShouldBe(0);
+        metrics.Sum("llm_failovers_total").ShouldBe(0);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", Scripted)).ShouldBe(requests);
+        return metrics;
     }
 
     private static Task<TestGateway> StartAsync(ScriptedUpstream upstream) =>

@@ -108,7 +108,7 @@ public class FailoverTests
     }
 
     [Test]
-    public async Task Every_provider_rate_limited_answers_503_in_the_anthropic_shape()
+    public async Task Every_provider_rate_limited_answers_529_overloaded_error_in_the_anthropic_shape()
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.SetFaultAsync(AnthropicPrimary, "rate_limited");
@@ -116,14 +116,14 @@ public class FailoverTests
 
         using var response = await gateway.PostAsync("/v1/messages", Requests.Messages(ClaudeModel, "hello"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        ((int)response.StatusCode).ShouldBe(529);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
             "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Every provider of model 'claude-test' failed. Last error: provider 'anthropic-secondary' answered 429 Too Many Requests.\"}}");
         var metrics = await gateway.ScrapeAsync();
         metrics.Value("llm_errors_total", ("error_type", "upstream_429"), ("provider", AnthropicPrimary)).ShouldBe(1);
         metrics.Value("llm_errors_total", ("error_type", "upstream_429"), ("provider", AnthropicSecondary)).ShouldBe(1);
         metrics.Value("llm_retries_total", ("provider", AnthropicPrimary)).ShouldBe(1);
-        metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", "none"), ("model", ClaudeModel), ("status", "503")).ShouldBe(1);
+        metrics.Value("llm_requests_total", ("surface", "anthropic_messages"), ("provider", "none"), ("model", ClaudeModel), ("status", "529")).ShouldBe(1);
     }
 
     [Test]
@@ -160,19 +160,22 @@ public class FailoverTests
     }
 
     [Test]
-    public async Task Model_served_over_another_api_is_refused_with_the_right_path()
+    public async Task Model_served_over_another_api_is_translated_and_counted_under_the_clients_surface()
     {
         await using var gateway = await TestGateway.StartAsync();
 
         using var response = await gateway.PostAsync(ChatPath, Requests.Chat(ClaudeModel, "hello"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("x-gateway-provider").Single().ShouldBe(AnthropicPrimary);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        body.RootElement.GetProperty("error").GetProperty("message").GetString()
-            .ShouldBe("The model 'claude-test' is served through the Anthropic Messages API; send the request to /v1/messages.");
+        body.RootElement.GetProperty("object").GetString().ShouldBe("chat.completion");
+        body.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString().ShouldBe("This is a simulated answer from the gateway's");
         var metrics = await gateway.ScrapeAsync();
-        metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", "none"), ("model", ClaudeModel), ("status", "400")).ShouldBe(1);
-        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", "none")).ShouldBe(1);
+        metrics.Value("llm_requests_total", ("surface", "openai_chat"), ("provider", AnthropicPrimary), ("model", ClaudeModel), ("status", "200")).ShouldBe(1);
+        metrics.Value("llm_translations_total", ("from_surface", "openai_chat"), ("to_style", "anthropic")).ShouldBe(1);
+        metrics.Value("llm_tokens_total", ("provider", AnthropicPrimary), ("model", ClaudeModel), ("type", "completion")).ShouldBe(CompletionTokens);
+        metrics.Sum("llm_errors_total").ShouldBe(0);
     }
 
     private static async Task<string> ServedByAsync(TestGateway gateway)

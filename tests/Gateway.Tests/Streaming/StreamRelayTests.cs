@@ -11,7 +11,7 @@ public class StreamRelayTests
     private const string Model = "gpt-real";
 
     // Chunk boundaries fall inside a line, inside an event and inside the UTF-8 bytes of "é", with CRLF line ends,
-    // an SSE comment and a usage chunk: the client must receive exactly these bytes.
+    // an SSE comment and a usage chunk: a client that asked for usage must receive exactly these bytes.
     private static readonly byte[][] Chunks =
     [
         Encoding.UTF8.GetBytes(": keep-alive\r\n\r\ndata: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Caf"),
@@ -27,7 +27,7 @@ public class StreamRelayTests
         await using var upstream = await ScriptedUpstream.StartAsync(context => ScriptedUpstream.WriteChunksAsync(context, Chunks));
         await using var gateway = await StartAsync(upstream, "OpenAI");
 
-        using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(Model, "hello", stream: true));
+        using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(Model, "hello", stream: true, includeUsage: true));
         var received = await response.Content.ReadAsByteArrayAsync();
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -66,7 +66,7 @@ public class StreamRelayTests
         var relayed = Chunks.Take(2).SelectMany(chunk => chunk).ToArray();
 
         using var response = await gateway.PostAsync(
-            "/v1/chat/completions", Requests.Chat(Model, "hello", stream: true), completion: HttpCompletionOption.ResponseHeadersRead);
+            "/v1/chat/completions", Requests.Chat(Model, "hello", stream: true, includeUsage: true), completion: HttpCompletionOption.ResponseHeadersRead);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         await using var stream = await response.Content.ReadAsStreamAsync();
         var received = new MemoryStream();

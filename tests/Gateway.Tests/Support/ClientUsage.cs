@@ -59,7 +59,7 @@ internal static class ClientUsage
                 case "response.completed":
                     (prompt, completion) = FromJson(root.GetProperty("response"));
                     break;
-                case null when root.TryGetProperty("usage", out _):
+                case null when root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object:
                     (prompt, completion) = FromJson(root);
                     break;
             }

@@ -5,12 +5,13 @@ namespace Gateway.Tests.Support;
 /// <summary>Request bodies of the three APIs.</summary>
 internal static class Requests
 {
-    public static string Chat(string model, string prompt, bool stream = false, int? maxTokens = null) =>
+    public static string Chat(string model, string prompt, bool stream = false, int? maxTokens = null, bool includeUsage = false) =>
         Serialize(new Dictionary<string, object?>
         {
             ["model"] = model,
             ["messages"] = new[] { new Dictionary<string, string> { ["role"] = "user", ["content"] = prompt } },
             ["stream"] = stream,
+            ["stream_options"] = includeUsage ? new Dictionary<string, bool> { ["include_usage"] = true } : null,
             ["max_tokens"] = maxTokens,
         });
 

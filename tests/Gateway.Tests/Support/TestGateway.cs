@@ -81,6 +81,22 @@ internal sealed class TestGateway : IAsyncDisposable
         return await Client.SendAsync(request, completion);
     }
 
+    /// <summary>
+    /// Sends <paramref name="body"/> byte for byte to <paramref name="path"/>, declared as <paramref name="contentType"/>
+    /// (no Content-Type when null), with <paramref name="key"/> the way that API's clients send keys.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostBytesAsync(string path, byte[] body, string? contentType, string? key = TestKeys.Alpha)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        if (contentType is not null)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        Authenticate(request, key);
+        return await Client.SendAsync(request);
+    }
+
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = TestKeys.Alpha, string? json = null)
     {
         using var request = new HttpRequestMessage(method, path);

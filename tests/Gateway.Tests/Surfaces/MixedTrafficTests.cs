@@ -16,7 +16,7 @@ public class MixedTrafficTests
         (string Path, string Body, bool Stream, string Key)[] calls =
         [
             ("/v1/chat/completions", Requests.Chat(GptModel, "Hello there"), false, TestKeys.Alpha),
-            ("/v1/chat/completions", Requests.Chat(GptModel, "Stream me a short answer, please", stream: true), true, TestKeys.Alpha),
+            ("/v1/chat/completions", Requests.Chat(GptModel, "Stream me a short answer, please", stream: true, includeUsage: true), true, TestKeys.Alpha),
             ("/v1/responses", Requests.Responses(GptModel, "What is a histogram?"), false, TestKeys.Beta),
             ("/v1/responses", Requests.Responses(GptModel, "Stream the answer about counters", stream: true), true, TestKeys.Alpha),
             ("/v1/messages", Requests.Messages(ClaudeModel, "Bonjour, ça va ?"), false, TestKeys.Beta),
@@ -135,18 +135,36 @@ public class MixedTrafficTests
     }
 
     [Test]
-    public async Task Streaming_chat_asks_the_provider_for_usage_so_streamed_tokens_are_counted()
+    public async Task Streaming_chat_counts_usage_it_asked_for_without_showing_it_to_a_client_that_did_not()
     {
         await using var gateway = await TestGateway.StartAsync();
 
         using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(GptModel, "count me", stream: true));
         var body = await response.Content.ReadAsStringAsync();
 
-        var last = ClientUsage.DataLines(body).Last();
-        last.ShouldContain("\"choices\":[],\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":8,\"total_tokens\":14}");
+        body.ShouldNotContain("\"usage\"");
+        ClientUsage.DataLines(body).ShouldAllBe(line => !line.Contains("\"choices\":[]", StringComparison.Ordinal));
+        ClientUsage.StreamedText(body).ShouldBe(Sentence);
         body.ShouldEndWith("data: [DONE]\n\n");
         var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_tokens_total", ("provider", OpenAIPrimary), ("model", GptModel), ("type", "prompt")).ShouldBe(6);
         metrics.Value("llm_tokens_total", ("provider", OpenAIPrimary), ("model", GptModel), ("type", "completion")).ShouldBe(CompletionTokens);
+        metrics.Value("llm_stream_bytes_total", ("direction", "out")).ShouldBe(System.Text.Encoding.UTF8.GetByteCount(body));
+        metrics.Value("llm_stream_bytes_total", ("direction", "in")).ShouldBeGreaterThan(System.Text.Encoding.UTF8.GetByteCount(body));
+    }
+
+    [Test]
+    public async Task Streaming_chat_that_asks_for_usage_gets_the_usage_chunk_as_openai_sends_it()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+
+        using var response = await gateway.PostAsync("/v1/chat/completions", Requests.Chat(GptModel, "count me", stream: true, includeUsage: true));
+        var body = await response.Content.ReadAsStringAsync();
+
+        var lines = ClientUsage.DataLines(body).ToArray();
+        lines[^1].ShouldContain("\"choices\":[],\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":8,\"total_tokens\":14}");
+        lines[..^1].ShouldAllBe(line => line.EndsWith(",\"usage\":null}", StringComparison.Ordinal));
+        body.ShouldEndWith("data: [DONE]\n\n");
     }
 
     [Test]

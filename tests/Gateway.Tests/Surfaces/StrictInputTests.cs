@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using static Gateway.Tests.Support.GatewaySettings;
@@ -9,6 +8,7 @@ namespace Gateway.Tests.Surfaces;
 public class StrictInputTests
 {
     private const string Chat = "/v1/chat/completions";
+    private const string CountTokens = "/v1/messages/count_tokens";
 
     private static readonly object[] RefusedBodies =
     [
@@ -99,7 +99,7 @@ public class StrictInputTests
         // The content string starts at byte 48 of the body.
         var body = Encoding.UTF8.GetBytes("{\"model\":\"gpt-scripted\",\"messages\":[{\"content\":\"").Concat(inside).Concat(Encoding.UTF8.GetBytes("\"}]}")).ToArray();
 
-        using var response = await SendBytesAsync(gateway, Chat, body);
+        using var response = await gateway.PostBytesAsync(Chat, body, "application/json");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
@@ -126,14 +126,8 @@ public class StrictInputTests
     public async Task Body_not_declared_as_utf8_json_gets_415(string? contentType, string message)
     {
         await using var gateway = await TestGateway.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Chat) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi"))) };
-        if (contentType is not null)
-        {
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync(Chat, Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi")), contentType);
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         (await response.Content.ReadAsStringAsync()).ShouldBe(
@@ -148,11 +142,8 @@ public class StrictInputTests
     public async Task Json_content_types_are_accepted(string contentType)
     {
         await using var gateway = await TestGateway.StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Chat) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi"))) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
 
-        using var response = await gateway.Client.SendAsync(request);
+        using var response = await gateway.PostBytesAsync(Chat, Encoding.UTF8.GetBytes(Requests.Chat(GptModel, "hi")), contentType);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
@@ -206,17 +197,62 @@ public class StrictInputTests
         }
     }
 
+    private static readonly object[] RefusedCountTokensBodies =
+    [
+        new object[] { "{\"model\":\"claude-scripted\",\"model\":\"claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "The request body repeats a property name within one object; each may appear once." },
+        new object[] { "{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}", 400, "The request body is not valid Unicode: the escape at offset 65 is half of a surrogate pair." },
+        new object[] { "{\"model\":\"claude-scripted\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "The 'stream' field must be true or false." },
+        new object[] { "{\"model\":\"claude-scripted\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "The 'max_tokens' field must be a whole number from 1 to 4096." },
+        new object[] { "{\"model\":\"claude-scripted\",\"messages\":\"hi\"}", 400, "The 'messages' field is required and must be an array." },
+        new object[] { "[1,2]", 400, "The request body must be a JSON object." },
+    ];
+
+    [TestCaseSource(nameof(RefusedCountTokensBodies))]
+    public async Task Count_tokens_gets_the_same_strict_checks_in_anthropics_shape_before_any_provider_is_asked(string body, int status, string message)
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(context => context.Response.WriteAsync("{\"input_tokens\":3}"));
+        await using var gateway = await StartAnthropicAsync(upstream);
+
+        using var refused = await gateway.PostAsync(CountTokens, body);
+        using var counted = await gateway.PostAsync(CountTokens, "{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        ((int)refused.StatusCode).ShouldBe(status);
+        (await refused.Content.ReadAsStringAsync()).ShouldBe($"{{\"type\":\"error\",\"error\":{{\"type\":\"invalid_request_error\",\"message\":\"{message}\"}}}}");
+        refused.Headers.GetValues("request-id").Single().ShouldStartWith("req_011C");
+        // The well-formed request reached the provider, the refused one never did.
+        counted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await counted.Content.ReadAsStringAsync()).ShouldBe("{\"input_tokens\":3}");
+        upstream.Requests.Select(request => request.Path).ShouldBe(["/v1/messages/count_tokens"]);
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_requests_total", ("surface", "anthropic_count_tokens"), ("provider", "none"), ("model", "none"), ("status", "400")).ShouldBe(1);
+        metrics.Value("llm_errors_total", ("error_type", "bad_request"), ("provider", "none")).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task Count_tokens_body_not_declared_as_json_gets_415_in_anthropics_shape()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(context => context.Response.WriteAsync("{\"input_tokens\":3}"));
+        await using var gateway = await StartAnthropicAsync(upstream);
+
+        using var response = await gateway.PostBytesAsync(CountTokens, "{\"model\":\"claude-scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"u8.ToArray(), "text/plain");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await response.Content.ReadAsStringAsync()).ShouldBe(
+            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The Content-Type 'text/plain' is not JSON; send the body with 'Content-Type: application/json'.\"}}");
+        upstream.Requests.ShouldBeEmpty();
+        var metrics = await gateway.ScrapeAsync();
+        metrics.Value("llm_requests_total", ("surface", "anthropic_count_tokens"), ("provider", "none"), ("model", "none"), ("status", "415")).ShouldBe(1);
+    }
+
+    private static Task<TestGateway> StartAnthropicAsync(ScriptedUpstream upstream) =>
+        TestGateway.StartAsync(settings => settings
+            .Set("Gateway:MaxOutputTokens", "4096")
+            .RealProvider("scripted-anthropic", "Anthropic", upstream.BaseUri, TestKeys.Upstream)
+            .Model("claude-scripted", "scripted-anthropic"));
+
     private static Task<TestGateway> StartAsync(ScriptedUpstream upstream) =>
         TestGateway.StartAsync(settings => settings
             .Set("Gateway:MaxOutputTokens", "4096")
             .RealProvider("scripted", "OpenAI", upstream.BaseUri, TestKeys.Upstream)
             .Model("gpt-scripted", "scripted"));
-
-    private static async Task<HttpResponseMessage> SendBytesAsync(TestGateway gateway, string path, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Alpha);
-        return await gateway.Client.SendAsync(request);
-    }
 }

@@ -56,6 +56,9 @@ public sealed class PrometheusScrapeTests
             ["openai_chat"] = 9,
             ["openai_responses"] = 4,
             ["anthropic_messages"] = 8,
+
+            // Every route of an Anthropic-style provider counts token-count requests from the start, at 0.
+            ["anthropic_count_tokens"] = 0,
         });
         (await prometheus.ByLabelsAsync("sum by (status) (llm_requests_total)", "status")).ShouldBe(new SortedDictionary<string, double>(StringComparer.Ordinal)
         {
