@@ -4,6 +4,7 @@ using Metrics.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -38,8 +39,9 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var endpoint = new HistoryEndpoint(
             PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageHistory)),
-            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapMetricsUsageHistory), HistoryRegistration));
-        return endpoints.MapMethods(pattern, [HttpMethods.Get], endpoint.HandleAsync).WithDisplayName("Metrics usage history");
+            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapMetricsUsageHistory), HistoryRegistration),
+            OptionsOf(services));
+        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync)).WithDisplayName("Metrics usage history");
     }
 
     /// <summary>
@@ -56,10 +58,8 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var endpoint = new LiveStreamEndpoint(
-            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageStream)),
-            PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, nameof(MapMetricsUsageStream), HistoryRegistration));
-        return endpoints.MapMethods(pattern, [HttpMethods.Get], endpoint.HandleAsync)
+        var endpoint = new LiveStreamEndpoint(LiveRequestsOf(services, nameof(MapMetricsUsageStream)));
+        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync))
             .WithDisplayName("Metrics usage stream")
             .WithMetadata(RequestMetricsExclusion.Instance);
     }
@@ -78,8 +78,7 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var endpoint = new LiveWebSocketEndpoint(
-            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageWebSocket)),
-            PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, nameof(MapMetricsUsageWebSocket), HistoryRegistration));
+            LiveRequestsOf(services, nameof(MapMetricsUsageWebSocket)), new LiveOrigins(OptionsOf(services).LiveAllowedOrigins));
         var pipeline = endpoints.CreateApplicationBuilder();
         pipeline.UseWebSockets();
         pipeline.Run(endpoint.HandleAsync);
@@ -87,4 +86,12 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
             .WithDisplayName("Metrics usage WebSocket")
             .WithMetadata(RequestMetricsExclusion.Instance);
     }
+
+    private static PrometheusMetricsOptions OptionsOf(IServiceProvider services) =>
+        services.GetService<IOptions<PrometheusMetricsOptions>>()?.Value ?? new PrometheusMetricsOptions();
+
+    private static LiveRequests LiveRequestsOf(IServiceProvider services, string caller) => new(
+        PrometheusMetricsServices.Resolve<MetricRegistry>(services, caller),
+        PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, caller, HistoryRegistration),
+        OptionsOf(services));
 }
