@@ -43,6 +43,9 @@ internal sealed class LiveSubscription : IDisposable
     /// <summary>Cancelled when the client disconnects, closes, or is dropped, and when the host stops.</summary>
     public CancellationToken Ended => _ended.Token;
 
+    /// <summary>Whether neither side has ended the subscription yet; a client whose connection merely broke is still live.</summary>
+    public bool IsLive => Volatile.Read(ref _state) == Live;
+
     /// <summary>Whether the client was dropped for reading nothing.</summary>
     public bool WasDropped { get; private set; }
 

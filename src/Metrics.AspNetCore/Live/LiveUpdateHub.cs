@@ -23,6 +23,7 @@ internal sealed class LiveUpdateHub : BackgroundService
     private readonly Counter _dropped;
     private readonly Counter _rejected;
     private LiveSubscription[] _subscribers = [];
+    private long _serializedMessages;
 
     // This tick's serialized messages, keyed by query, kind and window or last point; replaced every tick, so it holds
     // at most one entry per distinct (query, last point) of the clients connected.
@@ -48,6 +49,9 @@ internal sealed class LiveUpdateHub : BackgroundService
     public TimeSpan SendTimeout { get; }
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>Messages serialized since start, whatever the number of clients that received each: what sharing saves shows here.</summary>
+    public long SerializedMessages => Interlocked.Read(ref _serializedMessages);
 
     /// <summary>
     /// Subscribes a client, or returns null (counted) when the most clients allowed are connected. The client's first
@@ -141,8 +145,11 @@ internal sealed class LiveUpdateHub : BackgroundService
         }
     }
 
-    private static LiveMessage Serialize(HistoryReading reading, HistoryQuery query, string type) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(HistoryDocuments.Create(reading, query.SelectorTexts, type), LiveJsonContext.Default.HistoryDocument), reading.LastSequence);
+    private LiveMessage Serialize(HistoryReading reading, HistoryQuery query, string type)
+    {
+        Interlocked.Increment(ref _serializedMessages);
+        return new(JsonSerializer.SerializeToUtf8Bytes(HistoryDocuments.Create(reading, query.SelectorTexts, type), LiveJsonContext.Default.HistoryDocument), reading.LastSequence);
+    }
 
     private LiveMessage? ReadUpdate(HistoryQuery query, long afterSequence)
     {

@@ -75,9 +75,10 @@ internal sealed class LiveWebSocketEndpoint(LiveRequests requests, LiveOrigins o
 #endif
     };
 
-    // Reads until the client's close message (or the connection's end), then ends the subscription. The socket aborts
-    // itself, which its transport reports as a ConnectionAbortedException, only when a keep-alive ping went unanswered;
-    // a client that leaves shows as a WebSocketException instead.
+    // Reads until the client's close message (or the connection's end), then ends the subscription; the server's side
+    // ends it by aborting the socket. The socket aborts itself, which its transport reports as a
+    // ConnectionAbortedException, only when a keep-alive ping went unanswered; a client that leaves shows as a
+    // WebSocketException instead. No token is passed: the connection's own abort would hide which of the two it was.
     private static async Task WaitForCloseAsync(WebSocket socket, LiveSubscription subscription)
     {
         var buffer = new byte[256];
@@ -85,14 +86,14 @@ internal sealed class LiveWebSocketEndpoint(LiveRequests requests, LiveOrigins o
         {
             while (socket.State == WebSocketState.Open)
             {
-                var result = await socket.ReceiveAsync(buffer, subscription.Ended).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
             }
         }
-        catch (ConnectionAbortedException) when (!subscription.Ended.IsCancellationRequested)
+        catch (ConnectionAbortedException) when (subscription.IsLive)
         {
             subscription.Drop();
         }
