@@ -38,7 +38,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
         // One cache per registry, so every scrape endpoint of the application (a second listener's, say) shares collections.
         services.TryAddSingleton(static provider => new ScrapeCache(
-            provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value.ScrapeCacheDuration));
+            provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value.ToScrapeCacheOptions()));
         services.TryAddSingleton(static provider => new HttpConnectionMetrics(
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefaultCollectorsActivation>());
@@ -51,7 +51,7 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// does, with options bound from <paramref name="configuration"/>, for example
     /// <c>builder.Configuration.GetSection("PrometheusMetrics")</c>. Keys are the option names: <c>Prefix</c>,
     /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c>, <c>EnableDefaultCollectors</c>, <c>EnableExemplars</c>, <c>EnableMeterBridge</c>, <c>MeterBridgeMeters</c>,
-    /// <c>ScrapeCacheDuration</c>, <c>QueryLengthLimit</c>, <c>QuerySelectorLimit</c>, <c>LiveClientLimit</c>, <c>LiveSendTimeout</c> and <c>LiveAllowedOrigins</c>.
+    /// <c>ScrapeCacheDuration</c>, <c>ScrapeMinimumInterval</c>, <c>QueryLengthLimit</c>, <c>QuerySelectorLimit</c>, <c>LiveClientLimit</c>, <c>LiveSendTimeout</c> and <c>LiveAllowedOrigins</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section to bind.</param>

@@ -18,8 +18,9 @@ public static class PrometheusMetricsEndpointRouteBuilderExtensions
     /// <c>HEAD</c> (other methods get 405 with <c>Allow</c> and a JSON error); chooses Prometheus text 0.0.4 or
     /// OpenMetrics 1.0.0 from <c>Accept</c>; gzips when <c>Accept-Encoding</c> allows it; and sends
     /// <c>Cache-Control: no-store</c>. Scrapes that arrive while a collection of the same format and encoding runs wait
-    /// for it and send its bytes (see <see cref="ScrapeCache"/> and <see cref="PrometheusMetricsOptions.ScrapeCacheDuration"/>),
-    /// so a flood of scrapers costs one collection at a time. A failing collection callback leaves its series out and is
+    /// for it and send its bytes, and collections start at most once per
+    /// <see cref="PrometheusMetricsOptions.ScrapeMinimumInterval"/> (see <see cref="ScrapeCache"/>), so a flood of scrapers
+    /// costs one collection per interval. A failing collection callback leaves its series out and is
     /// counted in <c>metrics_scrape_errors_total</c>, while the scrape still succeeds; a failure of the rendering itself
     /// gives every waiting scraper a 500 with a JSON error. The endpoint's own requests are never recorded by the
     /// request metrics.
@@ -35,7 +36,7 @@ public static class PrometheusMetricsEndpointRouteBuilderExtensions
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Metrics.AspNetCore.MetricsEndpoint") ?? NullLogger.Instance;
         var registry = PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapPrometheusMetrics));
         var cache = services.GetService<ScrapeCache>()
-            ?? new ScrapeCache(registry, services.GetService<IOptions<PrometheusMetricsOptions>>()?.Value.ScrapeCacheDuration ?? TimeSpan.Zero);
+            ?? new ScrapeCache(registry, (services.GetService<IOptions<PrometheusMetricsOptions>>()?.Value ?? new PrometheusMetricsOptions()).ToScrapeCacheOptions());
         var endpoint = new MetricsEndpoint(cache, logger);
         return endpoints.Map(pattern, EndpointErrors.AllowingOnly(MetricsEndpoint.Methods, endpoint.HandleAsync))
             .WithDisplayName("Prometheus metrics")

@@ -101,6 +101,15 @@ public sealed class PrometheusMetricsOptions
     public TimeSpan ScrapeCacheDuration { get; set; }
 
     /// <summary>
+    /// The least time between two collections of one format and encoding: a scrape that arrives sooner after the last
+    /// one began waits for the next, which it shares with every scrape arriving meanwhile, and still shows everything
+    /// recorded before it arrived. So a flood of scrapers runs one collection per interval and mostly waits, leaving the
+    /// processor to the application. 100 milliseconds by default (a single scraper never notices); zero lets
+    /// collections run back to back. At most ten seconds.
+    /// </summary>
+    public TimeSpan ScrapeMinimumInterval { get; set; } = ScrapeCacheOptions.DefaultMinimumInterval;
+
+    /// <summary>
     /// The longest query string, in characters, that <c>/v1/usage</c> and the history, stream and WebSocket endpoints
     /// accept; a longer one gets 414 with a JSON error. 4096 by default: a dashboard's query is a few hundred.
     /// </summary>
@@ -132,4 +141,7 @@ public sealed class PrometheusMetricsOptions
     /// Requests without an <c>Origin</c> header (non-browser clients) are always allowed.
     /// </summary>
     public IList<string> LiveAllowedOrigins { get; } = [];
+
+    /// <summary>The scrape cache settings these options describe.</summary>
+    internal ScrapeCacheOptions ToScrapeCacheOptions() => new() { CacheDuration = ScrapeCacheDuration, MinimumInterval = ScrapeMinimumInterval };
 }

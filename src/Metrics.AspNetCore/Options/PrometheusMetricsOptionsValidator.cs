@@ -10,6 +10,8 @@ internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<Prome
 {
     private static readonly TimeSpan MaximumScrapeCacheDuration = TimeSpan.FromMinutes(1);
 
+    private static readonly TimeSpan MaximumScrapeMinimumInterval = TimeSpan.FromSeconds(10);
+
     public ValidateOptionsResult Validate(string? name, PrometheusMetricsOptions options)
     {
         List<string>? failures = null;
@@ -45,6 +47,11 @@ internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<Prome
         if (options.ScrapeCacheDuration < TimeSpan.Zero || options.ScrapeCacheDuration > MaximumScrapeCacheDuration)
         {
             (failures ??= []).Add($"PrometheusMetricsOptions.ScrapeCacheDuration {options.ScrapeCacheDuration} is invalid: it must be between zero and one minute.");
+        }
+
+        if (options.ScrapeMinimumInterval < TimeSpan.Zero || options.ScrapeMinimumInterval > MaximumScrapeMinimumInterval)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.ScrapeMinimumInterval {options.ScrapeMinimumInterval} is invalid: it must be between zero and ten seconds.");
         }
 
         if (options.QueryLengthLimit < 1)

@@ -7,9 +7,11 @@ namespace Metrics;
 
 /// <summary>
 /// Renders a registry for scrapes so that scrapes arriving together share the work: a scrape that arrives while a
-/// collection of the same format and encoding is running waits for it and sends its bytes, so a flood of scrapes runs
-/// one collection (and one compression) per collection time instead of one per scrape. Optionally, the bytes of a
-/// finished collection are served again for <see cref="CacheDuration"/>.
+/// collection of the same format and encoding is running (or due to start) waits for it and sends its bytes, so a flood
+/// of scrapes runs one collection (and one compression) at a time instead of one per scrape. Collections of one format
+/// and encoding start at most once per <see cref="ScrapeCacheOptions.MinimumInterval"/>, so scrapers that loop as fast
+/// as they can mostly wait; optionally, the bytes of a finished collection are served again for
+/// <see cref="ScrapeCacheOptions.CacheDuration"/>.
 /// </summary>
 /// <remarks>
 /// It knows nothing of HTTP: a server hands it the format and encoding it negotiated and sends the result. The bytes
@@ -23,38 +25,40 @@ public sealed class ScrapeCache
 
     private readonly Action<ExpositionFormat, IBufferWriter<byte>> _render;
     private readonly TimeProvider _clock;
+    private readonly TimeProvider _pacing;
     private readonly Counter _collections;
     private readonly ConcurrentDictionary<(ExpositionFormat, ScrapeEncoding), Slot> _slots = new();
 
-    /// <summary>Creates a cache that only shares collections in progress, and keeps nothing once they end.</summary>
+    /// <summary>Creates a cache of <paramref name="registry"/>'s scrapes.</summary>
     /// <param name="registry">The registry to render.</param>
-    public ScrapeCache(MetricRegistry registry)
-        : this(registry, TimeSpan.Zero)
+    /// <param name="options">The cache duration and minimum interval; the defaults of <see cref="ScrapeCacheOptions"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A duration in <paramref name="options"/> is negative.</exception>
+    public ScrapeCache(MetricRegistry registry, ScrapeCacheOptions? options = null)
+        : this(registry, options ?? new ScrapeCacheOptions(), RenderFrom(registry), TimeProvider.System)
     {
     }
 
-    /// <summary>Creates a cache that also serves a finished collection's bytes again for <paramref name="cacheDuration"/>.</summary>
-    /// <param name="registry">The registry to render.</param>
-    /// <param name="cacheDuration">How long a finished collection answers later scrapes; <see cref="TimeSpan.Zero"/> keeps nothing.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cacheDuration"/> is negative.</exception>
-    public ScrapeCache(MetricRegistry registry, TimeSpan cacheDuration)
-        : this(registry, cacheDuration, RenderFrom(registry))
-    {
-    }
-
-    internal ScrapeCache(MetricRegistry registry, TimeSpan cacheDuration, Action<ExpositionFormat, IBufferWriter<byte>> render)
+    // The cache's freshness follows the registry's clock, as everything the registry dates does; the pacing protects
+    // the process's CPU, so it always runs on real time.
+    internal ScrapeCache(MetricRegistry registry, ScrapeCacheOptions options, Action<ExpositionFormat, IBufferWriter<byte>> render, TimeProvider pacing)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        ArgumentOutOfRangeException.ThrowIfLessThan(cacheDuration, TimeSpan.Zero);
-        CacheDuration = cacheDuration;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CacheDuration, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinimumInterval, TimeSpan.Zero, nameof(options));
+        CacheDuration = options.CacheDuration;
+        MinimumInterval = options.MinimumInterval;
         _render = render;
         _clock = registry.TimeProvider;
+        _pacing = pacing;
         _collections = registry.CreateCounter(
             CollectionsName, "Collections run to answer scrapes; scrapes that arrived while one of their format and encoding ran shared it.");
     }
 
     /// <summary>How long a finished collection answers later scrapes; zero when only collections in progress are shared.</summary>
     public TimeSpan CacheDuration { get; }
+
+    /// <summary>The least time between the starts of two collections of one format and encoding.</summary>
+    public TimeSpan MinimumInterval { get; }
 
     /// <summary>
     /// The exposition in <paramref name="format"/> and <paramref name="encoding"/>: the bytes of the collection in
@@ -108,7 +112,7 @@ public sealed class ScrapeCache
             superseded?.Release();
             if (lead)
             {
-                return Lead(slot, flight, format, encoding);
+                return await Lead(slot, flight, format, encoding).ConfigureAwait(false);
             }
 
             var rendered = await Join(slot, flight, cancellationToken).ConfigureAwait(false);
@@ -161,8 +165,16 @@ public sealed class ScrapeCache
     private bool IsFresh(Flight flight) => CacheDuration > TimeSpan.Zero && _clock.GetElapsedTime(flight.FinishedAt) < CacheDuration;
 
     // The leader renders on its own thread: the work is CPU-bound and short, and the waiters need its result anyway.
-    private ScrapeResult Lead(Slot slot, Flight flight, ExpositionFormat format, ScrapeEncoding encoding)
+    // It first waits out the minimum interval since the previous collection began, whatever becomes of its own
+    // request: the scrapes that join meanwhile wait for the same collection.
+    private async Task<ScrapeResult> Lead(Slot slot, Flight flight, ExpositionFormat format, ScrapeEncoding encoding)
     {
+        if (slot.LastStarted is { } previous && MinimumInterval - _pacing.GetElapsedTime(previous) is var wait && wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _pacing).ConfigureAwait(false);
+        }
+
+        slot.LastStarted = _pacing.GetTimestamp();
         RenderedScrape rendered;
         try
         {
@@ -228,6 +240,9 @@ public sealed class ScrapeCache
         public int SizeHint { get; set; } = 16 * 1024;
 
         public int PlainSizeHint { get; set; } = 64 * 1024;
+
+        /// <summary>When the latest collection began, on the pacing clock; null before the first.</summary>
+        public long? LastStarted { get; set; }
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public sealed class ScrapeSharingTests
             static app => app.MapPrometheusMetrics(),
             static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
             addMetrics: true,
-            builder => builder.Services.AddSingleton(provider => cache = new ScrapeCache(provider.GetRequiredService<MetricRegistry>(), TimeSpan.Zero, (format, output) =>
+            builder => builder.Services.AddSingleton(provider => cache = new ScrapeCache(provider.GetRequiredService<MetricRegistry>(), new ScrapeCacheOptions { MinimumInterval = TimeSpan.Zero }, (format, output) =>
             {
                 if (Interlocked.Increment(ref renders) == 1)
                 {
@@ -79,7 +79,7 @@ public sealed class ScrapeSharingTests
                 }
 
                 output.Write("recovered 1\n"u8);
-            })));
+            }, TimeProvider.System)));
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 100 }) { BaseAddress = app.Address() };
 
         var scrapes = new List<Task<HttpResponseMessage>> { client.GetAsync("/metrics") };

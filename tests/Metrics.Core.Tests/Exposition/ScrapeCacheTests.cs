@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Tests.Exposition;
 
@@ -53,7 +54,7 @@ public sealed class ScrapeCacheTests
     {
         var registry = new MetricRegistry();
         var jobs = registry.CreateCounter("jobs", "Jobs done.");
-        var cache = new ScrapeCache(registry);
+        var cache = new ScrapeCache(registry, Unpaced());
 
         using var first = await cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity);
         jobs.Inc();
@@ -71,7 +72,7 @@ public sealed class ScrapeCacheTests
         var clock = new ManualTimeProvider();
         var registry = new MetricRegistry(new MetricRegistryOptions { TimeProvider = clock });
         var jobs = registry.CreateCounter("jobs", "Jobs done.");
-        var cache = new ScrapeCache(registry, TimeSpan.FromSeconds(1));
+        var cache = new ScrapeCache(registry, new ScrapeCacheOptions { CacheDuration = TimeSpan.FromSeconds(1), MinimumInterval = TimeSpan.Zero });
 
         using var first = await cache.RenderAsync(ExpositionFormat.OpenMetrics, ScrapeEncoding.Identity);
         jobs.Inc();
@@ -93,7 +94,7 @@ public sealed class ScrapeCacheTests
         var clock = new ManualTimeProvider();
         var registry = new MetricRegistry(new MetricRegistryOptions { TimeProvider = clock });
         registry.CreateGauge("queue_depth", "Jobs waiting.").Set(2.5);
-        var cache = new ScrapeCache(registry, TimeSpan.FromMinutes(1));
+        var cache = new ScrapeCache(registry, new ScrapeCacheOptions { CacheDuration = TimeSpan.FromMinutes(1) });
 
         using var text = await cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity);
         using var openMetrics = await cache.RenderAsync(ExpositionFormat.OpenMetrics, ScrapeEncoding.Identity);
@@ -120,7 +121,7 @@ public sealed class ScrapeCacheTests
         using var release = new ManualResetEventSlim();
         var calls = 0;
         var failure = new InvalidOperationException("renderer broke");
-        var cache = new ScrapeCache(registry, TimeSpan.Zero, (format, output) =>
+        var cache = new ScrapeCache(registry, Unpaced(), (format, output) =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
@@ -130,7 +131,7 @@ public sealed class ScrapeCacheTests
             }
 
             output.Write("ok\n"u8);
-        });
+        }, TimeProvider.System);
 
         var leader = Task.Run(() => cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Gzip));
         entered.Wait(Deadline).ShouldBeTrue();
@@ -154,12 +155,12 @@ public sealed class ScrapeCacheTests
         var registry = new MetricRegistry();
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var cache = new ScrapeCache(registry, TimeSpan.Zero, (format, output) =>
+        var cache = new ScrapeCache(registry, Unpaced(), (format, output) =>
         {
             entered.Set();
             release.Wait(Deadline);
             output.Write("done\n"u8);
-        });
+        }, TimeProvider.System);
         using var cancellation = new CancellationTokenSource();
 
         var leader = Task.Run(() => cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity));
@@ -183,7 +184,7 @@ public sealed class ScrapeCacheTests
     {
         var registry = new MetricRegistry();
         var jobs = registry.CreateCounter("jobs", "Jobs done.");
-        var cache = new ScrapeCache(registry);
+        var cache = new ScrapeCache(registry, Unpaced());
         using var held = await cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity);
         var original = held.Content.ToArray();
 
@@ -201,7 +202,7 @@ public sealed class ScrapeCacheTests
     [Test]
     public async Task Disposed_result_refuses_its_bytes_and_a_second_dispose_is_harmless()
     {
-        var cache = new ScrapeCache(new MetricRegistry(), TimeSpan.FromHours(1));
+        var cache = new ScrapeCache(new MetricRegistry(), new ScrapeCacheOptions { CacheDuration = TimeSpan.FromHours(1) });
         var first = await cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity);
         using var second = await cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity);
 
@@ -220,8 +221,45 @@ public sealed class ScrapeCacheTests
 
         Should.Throw<ArgumentOutOfRangeException>(() => cache.RenderAsync((ExpositionFormat)7, ScrapeEncoding.Identity)).ParamName.ShouldBe("format");
         Should.Throw<ArgumentOutOfRangeException>(() => cache.RenderAsync(ExpositionFormat.OpenMetrics, (ScrapeEncoding)3)).ParamName.ShouldBe("encoding");
-        Should.Throw<ArgumentOutOfRangeException>(() => new ScrapeCache(registry, TimeSpan.FromTicks(-1)));
+        Should.Throw<ArgumentOutOfRangeException>(() => new ScrapeCache(registry, new ScrapeCacheOptions { CacheDuration = TimeSpan.FromTicks(-1) }));
+        Should.Throw<ArgumentOutOfRangeException>(() => new ScrapeCache(registry, new ScrapeCacheOptions { MinimumInterval = TimeSpan.FromTicks(-1) }));
     }
+
+    [Test]
+    public async Task Scrapes_sooner_than_the_minimum_interval_wait_for_the_next_collection_and_see_every_value_recorded_before_them()
+    {
+        var pacing = new FakeTimeProvider();
+        var registry = new MetricRegistry();
+        var jobs = registry.CreateCounter("jobs", "Jobs done.");
+        var cache = new ScrapeCache(registry, new ScrapeCacheOptions(), static (format, output) => { }, pacing);
+        cache.MinimumInterval.ShouldBe(TimeSpan.FromMilliseconds(100));
+        var real = new ScrapeCache(registry, new ScrapeCacheOptions { MinimumInterval = TimeSpan.FromMilliseconds(100) });
+
+        using (await cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity))
+        {
+        }
+
+        pacing.Advance(TimeSpan.FromMilliseconds(40));
+        var paced = Enumerable.Range(0, 5).Select(_ => cache.RenderAsync(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity)).ToArray();
+        await WaitUntilAsync(() => cache.WaitingScrapes(ExpositionFormat.PrometheusText, ScrapeEncoding.Identity) == 4);
+        pacing.Advance(TimeSpan.FromMilliseconds(59));
+        await Task.Delay(50);
+        paced.ShouldAllBe(scrape => !scrape.IsCompleted);
+        pacing.Advance(TimeSpan.FromMilliseconds(1));
+        foreach (var result in await Task.WhenAll(paced).WaitAsync(Deadline))
+        {
+            result.Dispose();
+        }
+
+        Collections(registry).ShouldBe(2);
+        using var first = await real.RenderAsync(ExpositionFormat.OpenMetrics, ScrapeEncoding.Identity);
+        jobs.Inc();
+        using var second = await real.RenderAsync(ExpositionFormat.OpenMetrics, ScrapeEncoding.Identity);
+        Text(second).ShouldContain("jobs_total 1\n");
+        Collections(registry).ShouldBe(4);
+    }
+
+    private static ScrapeCacheOptions Unpaced() => new() { MinimumInterval = TimeSpan.Zero };
 
     private static double Collections(MetricRegistry registry) => registry.Collect().Find("metrics_scrape_collections_total")!.Series[0].Value;
 
