@@ -83,6 +83,8 @@ def slow_clients(options, metrics_url):
     during = [sample for _, sample in samples]
     peak_rss = max(sample.rss_kib for sample in during)
     peak_tcp = max(sample.tcp_pages for sample in during)
+    peak_server = max(sample.server_pages for sample in during)
+    peak_client = max(sample.client_pages for sample in during)
     end = during[-1]
     readers_alive = [reader for reader in readers if reader.alive]
     reader_messages = [reader.messages for reader in readers]
@@ -104,6 +106,8 @@ def slow_clients(options, metrics_url):
           f"{mib(end.rss_kib)} MiB at {options.slow_seconds} s, {mib(after.rss_kib)} MiB after they left")
     print(f"  kernel TCP memory: {before.tcp_pages} pages before, {peak_tcp} at peak (+{peak_tcp - before.tcp_pages}), "
           f"{end.tcp_pages} at {options.slow_seconds} s, {after.tcp_pages} after they left")
+    print(f"  of which on the server's sockets: {before.server_pages} pages before, {peak_server} at peak, {end.server_pages} at "
+          f"{options.slow_seconds} s; on the clients' sockets (their unread receive queues): {before.client_pages}, {peak_client}, {end.client_pages}")
     print(f"  readers: {len(readers_alive)} of {len(readers)} still connected, messages received: {reader_messages}")
     failures = []
     if dropped != expected_drops:
@@ -255,13 +259,16 @@ def drain(sock):
 
 
 class Sample:
-    def __init__(self, rss_kib, tcp_pages, live, dropped):
+    def __init__(self, rss_kib, tcp_pages, server_pages, client_pages, live, dropped):
         self.rss_kib, self.tcp_pages, self.live, self.dropped = rss_kib, tcp_pages, live, dropped
+        self.server_pages, self.client_pages = server_pages, client_pages
 
     @staticmethod
     def take(pid, metrics_url):
         values = metric_values(metrics_url, ["metrics_live_clients", "metrics_live_clients_dropped_total"])
-        return Sample(resident_kib(pid), tcp_memory_pages(), values["metrics_live_clients"], values["metrics_live_clients_dropped_total"])
+        server_pages, client_pages = socket_memory_pages(address(metrics_url)[1])
+        return Sample(resident_kib(pid), tcp_memory_pages(), server_pages, client_pages,
+                      values["metrics_live_clients"], values["metrics_live_clients_dropped_total"])
 
 
 # ---- scrape flood ----------------------------------------------------------------------------------------------------
@@ -358,6 +365,24 @@ def resident_kib(pid):
 def tcp_memory_pages():
     with open("/proc/net/sockstat") as sockstat:
         return int(re.search(r"TCP:.* mem (\d+)", sockstat.read()).group(1))
+
+
+def socket_memory_pages(port):
+    """Kernel memory of the TCP sockets on the server's port (its side) and of their peers (the clients' side), in
+    pages, from ss's skmem: what is allocated to receive and send queues plus what is reserved ahead for them."""
+    output = subprocess.run(["ss", "-tmnHa"], capture_output=True, text=True, check=True).stdout
+    pages = {"server": 0, "client": 0}
+    side = None
+    for line in output.splitlines():
+        memory = re.search(r"skmem:\(r(\d+),rb\d+,t\d+,tb\d+,f(\d+),w(\d+)", line)
+        if memory is None:
+            fields = line.split()
+            local, peer = (fields[3], fields[4]) if len(fields) >= 5 else ("", "")
+            side = "server" if local.endswith(f":{port}") else "client" if peer.endswith(f":{port}") else None
+        elif side is not None:
+            received, reserved, queued = (int(value) for value in memory.groups())
+            pages[side] += (received + reserved + queued) // 4096
+    return pages["server"], pages["client"]
 
 
 def load_average():

@@ -13,8 +13,11 @@ namespace Metrics.AspNetCore;
 /// </summary>
 internal sealed class LiveConnection
 {
-    /// <summary>The send buffer asked of the kernel (which doubles it for its bookkeeping); a second of any update fits.</summary>
-    public const int SendBufferBytes = 16 * 1024;
+    /// <summary>
+    /// The send buffer asked of the kernel, which doubles it for its bookkeeping: two pages or so for a client that
+    /// reads nothing, and still a TCP window in flight per round trip for one that reads.
+    /// </summary>
+    public const int SendBufferBytes = 4 * 1024;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 

@@ -11,7 +11,7 @@ internal delegate ValueTask LiveChunkWriter(ReadOnlyMemory<byte> chunk, bool isF
 internal static class LiveSession
 {
     /// <summary>The most bytes handed to the connection at once, so a client that stops reading mid-message pins little.</summary>
-    public const int ChunkBytes = 16 * 1024;
+    public const int ChunkBytes = 8 * 1024;
 
     /// <summary>Runs until the client goes, is dropped (<see cref="LiveSubscription.WasDropped"/>), or its query can no longer be read.</summary>
     /// <exception cref="OperationCanceledException">The subscription ended.</exception>
