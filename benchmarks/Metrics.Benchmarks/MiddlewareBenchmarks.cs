@@ -2,7 +2,10 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
+using Metrics.AspNetCore;
+using Metrics.Benchmarks.Baseline;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,8 +23,9 @@ namespace Metrics.Benchmarks;
 /// <list type="bullet">
 /// <item><c>TestServer</c>: a GET to a trivial route through the in-memory test server, as a client sees it.</item>
 /// <item><c>Pipeline</c>: the same routing and endpoint pipeline invoked directly on a fresh <see cref="DefaultHttpContext"/>
-/// that, like Kestrel for a GET, reports no request body and has a lifetime feature; without the test server's own
-/// cost, the difference stands out. The async pair's handler yields, so the middleware has to await it.</item>
+/// that, like Kestrel for a GET, reports no request body and has a lifetime feature and its connection's items (one
+/// keep-alive connection for every request); without the test server's own cost, the difference stands out. The async
+/// pair's handler yields, so the middleware has to await it.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
@@ -44,6 +48,9 @@ public class MiddlewareBenchmarks
     // Servers always provide the lifetime feature; without it DefaultHttpContext would build one on first use.
     private static readonly IHttpRequestLifetimeFeature NeverAborted = new HttpRequestLifetimeFeature();
 
+    // Kestrel gives every request its connection's items; one connection carries every request here, as keep-alive does.
+    private static readonly IConnectionItemsFeature KeepAliveConnection = new KeepAliveConnectionItems();
+
     private WebApplication _bareApplication = null!;
     private WebApplication _measuredApplication = null!;
     private WebApplication _prometheusNetApplication = null!;
@@ -54,12 +61,14 @@ public class MiddlewareBenchmarks
     private RequestDelegate _barePipeline = null!;
     private RequestDelegate _measuredPipeline = null!;
     private RequestDelegate _prometheusNetPipeline = null!;
+    private RequestDelegate _pooledPipeline = null!;
 
     private enum Middleware
     {
         None,
         Ours,
         PrometheusNet,
+        PooledCounters,
     }
 
     [GlobalSetup]
@@ -80,6 +89,7 @@ public class MiddlewareBenchmarks
         _barePipeline = BuildPipeline(_pipelineServices, Middleware.None);
         _measuredPipeline = BuildPipeline(_pipelineServices, Middleware.Ours);
         _prometheusNetPipeline = BuildPipeline(_pipelineServices, Middleware.PrometheusNet);
+        _pooledPipeline = BuildPipeline(_pipelineServices, Middleware.PooledCounters);
     }
 
     [GlobalCleanup]
@@ -115,6 +125,10 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory("Pipeline")]
     public Task Pipeline_with_prometheus_net() => _prometheusNetPipeline(NewContext(Path));
 
+    [Benchmark]
+    [BenchmarkCategory("Pipeline")]
+    public Task Pipeline_with_pooled_counters_middleware() => _pooledPipeline(NewContext(Path));
+
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Pipeline, async handler")]
     public Task Pipeline_async_handler_without_middleware() => _barePipeline(NewContext(AsyncPath));
@@ -127,11 +141,16 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory("Pipeline, async handler")]
     public Task Pipeline_async_handler_with_prometheus_net() => _prometheusNetPipeline(NewContext(AsyncPath));
 
+    [Benchmark]
+    [BenchmarkCategory("Pipeline, async handler")]
+    public Task Pipeline_async_handler_with_pooled_counters_middleware() => _pooledPipeline(NewContext(AsyncPath));
+
     private DefaultHttpContext NewContext(string path)
     {
         var context = new DefaultHttpContext { RequestServices = _pipelineServices };
         context.Features.Set<IHttpRequestBodyDetectionFeature>(NoRequestBody.Instance);
         context.Features.Set<IHttpRequestLifetimeFeature>(NeverAborted);
+        context.Features.Set(KeepAliveConnection);
         context.Request.Method = HttpMethods.Get;
         context.Request.Path = path;
         return context;
@@ -174,11 +193,21 @@ public class MiddlewareBenchmarks
         {
             app.UsePrometheusRequestMetrics();
         }
+        else if (middleware == Middleware.PooledCounters)
+        {
+            var metrics = app.ApplicationServices.GetRequiredService<HttpRequestMetrics>();
+            app.Use(next => new PooledCountersMiddleware(next, metrics).InvokeAsync);
+        }
         else if (middleware == Middleware.PrometheusNet)
         {
             app.UseRouting();
             app.UseHttpMetrics(static options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())));
         }
+    }
+
+    private sealed class KeepAliveConnectionItems : IConnectionItemsFeature
+    {
+        public IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
     }
 
     private sealed class NoRequestBody : IHttpRequestBodyDetectionFeature

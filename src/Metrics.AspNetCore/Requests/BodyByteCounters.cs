@@ -34,6 +34,9 @@ internal sealed class BodyByteCounters : IHttpResponseBodyFeature, IRequestBodyP
     private long _sentFileBytes;
     private int _inUse;
 
+    /// <summary>When the request began, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    public long StartTimestamp { get; set; }
+
     /// <summary>Request body bytes the application read, through either the stream or the pipe.</summary>
     public long RequestBytes => _requestStream.BytesRead + _requestReader.BytesConsumed;
 

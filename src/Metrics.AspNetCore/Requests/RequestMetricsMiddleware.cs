@@ -36,7 +36,7 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, HttpRequest
 
         var counters = ConnectionBodyCounters.Claim(context);
         counters.Attach(context);
-        var start = Stopwatch.GetTimestamp();
+        counters.StartTimestamp = Stopwatch.GetTimestamp();
         metrics.InFlight.Inc();
         Task pending;
         try
@@ -45,16 +45,16 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, HttpRequest
         }
         catch (Exception exception)
         {
-            return FailAsync(context, start, counters, ExceptionDispatchInfo.Capture(exception));
+            return FailAsync(context, counters, ExceptionDispatchInfo.Capture(exception));
         }
 
         if (pending.IsCompletedSuccessfully)
         {
-            Complete(context, start, counters, failure: null);
+            Complete(context, counters, failure: null);
             return Task.CompletedTask;
         }
 
-        return AwaitRequest(pending, context, start, counters);
+        return AwaitRequest(pending, context, counters);
     }
 
     /// <summary>The status a client's fault gets recorded as, or null when <paramref name="failure"/> is the server's own.</summary>
@@ -95,39 +95,47 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, HttpRequest
         }
     }
 
-    private async Task AwaitRequest(Task pending, HttpContext context, long start, BodyByteCounters counters)
+    // The start time travels in the counters, so this state machine, the one allocation of an asynchronous request,
+    // is no larger than it has to be.
+    private async Task AwaitRequest(Task pending, HttpContext context, BodyByteCounters counters)
     {
+        ExceptionDispatchInfo? failure = null;
         try
         {
             await pending.ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            await FailAsync(context, start, counters, ExceptionDispatchInfo.Capture(exception)).ConfigureAwait(false);
+            failure = ExceptionDispatchInfo.Capture(exception);
+        }
+
+        if (failure is null)
+        {
+            Complete(context, counters, failure: null);
             return;
         }
 
-        Complete(context, start, counters, failure: null);
+        await FailAsync(context, counters, failure).ConfigureAwait(false);
     }
 
     // Not the hot path: only requests that failed come here. A client's fault ends here; the server's own propagates.
-    private async Task FailAsync(HttpContext context, long start, BodyByteCounters counters, ExceptionDispatchInfo failure)
+    private async Task FailAsync(HttpContext context, BodyByteCounters counters, ExceptionDispatchInfo failure)
     {
         if (MayPrecedeAbort(context, failure.SourceException))
         {
             await WaitForAbortAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
-        if (!Complete(context, start, counters, failure.SourceException))
+        if (!Complete(context, counters, failure.SourceException))
         {
             failure.Throw();
         }
     }
 
     /// <summary>Records the request; true when <paramref name="failure"/> was the client's fault and ends here.</summary>
-    private bool Complete(HttpContext context, long start, BodyByteCounters counters, Exception? failure)
+    private bool Complete(HttpContext context, BodyByteCounters counters, Exception? failure)
     {
-        var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+        var seconds = (Stopwatch.GetTimestamp() - counters.StartTimestamp) / (double)Stopwatch.Frequency;
         counters.Detach(context);
         var clientFault = failure is null ? null : ClientFaultStatus(context, failure);
         try
