@@ -2,8 +2,6 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
-using Metrics.AspNetCore;
-using Metrics.Benchmarks.Baseline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
@@ -61,14 +59,12 @@ public class MiddlewareBenchmarks
     private RequestDelegate _barePipeline = null!;
     private RequestDelegate _measuredPipeline = null!;
     private RequestDelegate _prometheusNetPipeline = null!;
-    private RequestDelegate _pooledPipeline = null!;
 
     private enum Middleware
     {
         None,
         Ours,
         PrometheusNet,
-        PooledCounters,
     }
 
     [GlobalSetup]
@@ -89,7 +85,6 @@ public class MiddlewareBenchmarks
         _barePipeline = BuildPipeline(_pipelineServices, Middleware.None);
         _measuredPipeline = BuildPipeline(_pipelineServices, Middleware.Ours);
         _prometheusNetPipeline = BuildPipeline(_pipelineServices, Middleware.PrometheusNet);
-        _pooledPipeline = BuildPipeline(_pipelineServices, Middleware.PooledCounters);
     }
 
     [GlobalCleanup]
@@ -125,10 +120,6 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory("Pipeline")]
     public Task Pipeline_with_prometheus_net() => _prometheusNetPipeline(NewContext(Path));
 
-    [Benchmark]
-    [BenchmarkCategory("Pipeline")]
-    public Task Pipeline_with_pooled_counters_middleware() => _pooledPipeline(NewContext(Path));
-
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Pipeline, async handler")]
     public Task Pipeline_async_handler_without_middleware() => _barePipeline(NewContext(AsyncPath));
@@ -140,10 +131,6 @@ public class MiddlewareBenchmarks
     [Benchmark]
     [BenchmarkCategory("Pipeline, async handler")]
     public Task Pipeline_async_handler_with_prometheus_net() => _prometheusNetPipeline(NewContext(AsyncPath));
-
-    [Benchmark]
-    [BenchmarkCategory("Pipeline, async handler")]
-    public Task Pipeline_async_handler_with_pooled_counters_middleware() => _pooledPipeline(NewContext(AsyncPath));
 
     private DefaultHttpContext NewContext(string path)
     {
@@ -192,11 +179,6 @@ public class MiddlewareBenchmarks
         if (middleware == Middleware.Ours)
         {
             app.UsePrometheusRequestMetrics();
-        }
-        else if (middleware == Middleware.PooledCounters)
-        {
-            var metrics = app.ApplicationServices.GetRequiredService<HttpRequestMetrics>();
-            app.Use(next => new PooledCountersMiddleware(next, metrics).InvokeAsync);
         }
         else if (middleware == Middleware.PrometheusNet)
         {
