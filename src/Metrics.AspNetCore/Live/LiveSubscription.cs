@@ -26,6 +26,7 @@ internal sealed class LiveSubscription : IDisposable
     });
 
     private int _state;
+    private bool _closedByServer;
     private bool _disposed;
 
     public LiveSubscription(LiveUpdateHub hub, HistoryQuery query, CancellationToken aborted)
@@ -43,8 +44,15 @@ internal sealed class LiveSubscription : IDisposable
     /// <summary>Cancelled when the client disconnects, closes, or is dropped, and when the host stops.</summary>
     public CancellationToken Ended => _ended.Token;
 
-    /// <summary>Whether neither side has ended the subscription yet; a client whose connection merely broke is still live.</summary>
-    public bool IsLive => Volatile.Read(ref _state) == Live;
+    /// <summary>
+    /// Set when the server ends a connection that was still up, so that the transport's report of that abort is not
+    /// taken for anything the client did.
+    /// </summary>
+    public bool ClosedByServer
+    {
+        get => Volatile.Read(ref _closedByServer);
+        set => Volatile.Write(ref _closedByServer, value);
+    }
 
     /// <summary>Whether the client was dropped for reading nothing.</summary>
     public bool WasDropped { get; private set; }

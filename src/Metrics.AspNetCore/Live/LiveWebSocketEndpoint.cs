@@ -56,6 +56,8 @@ internal sealed class LiveWebSocketEndpoint(LiveRequests requests, LiveOrigins o
 
             if (subscription.WasDropped || socket.State != WebSocketState.CloseReceived)
             {
+                // A connection that already broke (the client left, or the socket's own ping timed out) is not ours to end.
+                subscription.ClosedByServer = !context.RequestAborted.IsCancellationRequested;
                 socket.Abort();
             }
             else
@@ -76,9 +78,9 @@ internal sealed class LiveWebSocketEndpoint(LiveRequests requests, LiveOrigins o
     };
 
     // Reads until the client's close message (or the connection's end), then ends the subscription; the server's side
-    // ends it by aborting the socket. The socket aborts itself, which its transport reports as a
-    // ConnectionAbortedException, only when a keep-alive ping went unanswered; a client that leaves shows as a
-    // WebSocketException instead. No token is passed: the connection's own abort would hide which of the two it was.
+    // ends it by aborting the socket. Its transport reports an abort by the server as a ConnectionAbortedException: one
+    // the server did not make itself is the socket's own, for a keep-alive ping that went unanswered. A client that
+    // leaves shows as a WebSocketException instead. No token is passed: the connection's abort would hide which it was.
     private static async Task WaitForCloseAsync(WebSocket socket, LiveSubscription subscription)
     {
         var buffer = new byte[256];
@@ -93,7 +95,7 @@ internal sealed class LiveWebSocketEndpoint(LiveRequests requests, LiveOrigins o
                 }
             }
         }
-        catch (ConnectionAbortedException) when (subscription.IsLive)
+        catch (ConnectionAbortedException) when (!subscription.ClosedByServer)
         {
             subscription.Drop();
         }

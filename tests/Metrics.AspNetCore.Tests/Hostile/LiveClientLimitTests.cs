@@ -105,24 +105,7 @@ public sealed class LiveClientLimitTests
         }
     }
 
-    private static double Value(WebApplication app, string family) => app.Registry().Collect().Find(family)!.Series[0].Value;
+    private static double Value(WebApplication app, string family) => app.Registry().ValueOf(family);
 
-    private Task<WebApplication> StartAsync(int clientLimit) =>
-        TestApplications.StartOnKestrelAsync(
-            static app =>
-            {
-                app.MapMetricsUsageStream();
-                app.MapMetricsUsageWebSocket();
-            },
-            static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
-            addMetrics: true,
-            builder =>
-            {
-                builder.Services.Configure<PrometheusMetricsOptions>(options => options.LiveClientLimit = clientLimit);
-                builder.Services.AddPrometheusMetricsHistory(options =>
-                {
-                    options.Interval = TimeSpan.FromSeconds(1);
-                    options.TimeProvider = _clock;
-                });
-            });
+    private Task<WebApplication> StartAsync(int clientLimit) => LiveApplications.StartAsync(_clock, options => options.LiveClientLimit = clientLimit);
 }

@@ -137,7 +137,7 @@ public sealed class QueryBoundsTests
         registry.CreateGauge("queue_depth", "Depth.").Set(3);
     }
 
-    private static double LiveClients(WebApplication app) => app.Registry().Collect().Find("metrics_live_clients")!.Series[0].Value;
+    private static double LiveClients(WebApplication app) => app.Registry().ValueOf("metrics_live_clients");
 
     private Task<WebApplication> StartAsync() =>
         TestApplications.StartAsync(
@@ -150,18 +150,9 @@ public sealed class QueryBoundsTests
             configureBuilder: builder => builder.Services.AddPrometheusMetricsHistory(options => options.TimeProvider = _clock));
 
     private Task<WebApplication> StartOnKestrelAsync(Action<PrometheusMetricsOptions>? configure = null) =>
-        TestApplications.StartOnKestrelAsync(
-            static app =>
-            {
-                app.MapMetricsUsage();
-                app.MapMetricsUsageHistory();
-                app.MapMetricsUsageStream();
-            },
-            static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
-            addMetrics: true,
-            builder =>
-            {
-                builder.Services.Configure<PrometheusMetricsOptions>(options => configure?.Invoke(options));
-                builder.Services.AddPrometheusMetricsHistory(options => options.TimeProvider = _clock);
-            });
+        LiveApplications.StartAsync(_clock, configure, static app =>
+        {
+            app.MapMetricsUsage();
+            app.MapMetricsUsageHistory();
+        });
 }

@@ -160,7 +160,7 @@ public sealed class SlowLiveClientTests
         }
     }
 
-    private static double Value(WebApplication app, string family) => app.Registry().Collect().Find(family)!.Series[0].Value;
+    private static double Value(WebApplication app, string family) => app.Registry().ValueOf(family);
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
     {
@@ -172,18 +172,5 @@ public sealed class SlowLiveClientTests
         }
     }
 
-    private static Task<WebApplication> StartAsync(TimeSpan sendTimeout) =>
-        TestApplications.StartOnKestrelAsync(
-            static app =>
-            {
-                app.MapMetricsUsageStream();
-                app.MapMetricsUsageWebSocket();
-            },
-            static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
-            addMetrics: true,
-            builder =>
-            {
-                builder.Services.Configure<PrometheusMetricsOptions>(options => options.LiveSendTimeout = sendTimeout);
-                builder.Services.AddPrometheusMetricsHistory(static options => options.Interval = TimeSpan.FromSeconds(1));
-            });
+    private static Task<WebApplication> StartAsync(TimeSpan sendTimeout) => LiveApplications.StartAsync(configure: options => options.LiveSendTimeout = sendTimeout);
 }

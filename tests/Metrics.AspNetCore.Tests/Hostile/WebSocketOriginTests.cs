@@ -100,19 +100,11 @@ public sealed class WebSocketOriginTests
         return (await LiveSockets.ReceiveAsync(socket)).GetProperty("type").GetString()!;
     }
 
-    private static double Value(WebApplication app, string family) => app.Registry().Collect().Find(family)!.Series[0].Value;
+    private static double Value(WebApplication app, string family) => app.Registry().ValueOf(family);
 
     private static async Task<WebApplication> StartAsync(Action<PrometheusMetricsOptions>? configure = null)
     {
-        var app = await TestApplications.StartOnKestrelAsync(
-            static app => app.MapMetricsUsageWebSocket(),
-            static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
-            addMetrics: true,
-            builder =>
-            {
-                builder.Services.Configure<PrometheusMetricsOptions>(options => configure?.Invoke(options));
-                builder.Services.AddPrometheusMetricsHistory(static options => options.TimeProvider = new FakeTimeProvider());
-            });
+        var app = await LiveApplications.StartAsync(new FakeTimeProvider(), configure);
         app.Registry().CreateCounter("requests", "Requests.");
         return app;
     }

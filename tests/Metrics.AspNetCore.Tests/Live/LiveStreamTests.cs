@@ -196,24 +196,11 @@ public sealed class LiveStreamTests
         }
     }
 
-    private Task<WebApplication> StartAsync() =>
-        TestApplications.StartOnKestrelAsync(
-            static app =>
-            {
-                app.MapMetricsUsageStream();
-                app.MapMetricsUsageWebSocket();
-            },
-            static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
-            addMetrics: true,
-            builder => builder.Services.AddPrometheusMetricsHistory(options =>
-            {
-                options.Interval = Second;
-                options.TimeProvider = _clock;
-            }));
+    private Task<WebApplication> StartAsync() => LiveApplications.StartAsync(_clock);
 
     private static Uri WebSocketUri(WebApplication app, string query) => new($"ws://{app.Address().Authority}/v1/usage/ws{query}");
 
-    private static double LiveClients(WebApplication app) => app.Registry().Collect().Find("metrics_live_clients")!.Series[0].Value;
+    private static double LiveClients(WebApplication app) => app.Registry().ValueOf("metrics_live_clients");
 
-    private static double DroppedClients(WebApplication app) => app.Registry().Collect().Find("metrics_live_clients_dropped_total")!.Series[0].Value;
+    private static double DroppedClients(WebApplication app) => app.Registry().ValueOf("metrics_live_clients_dropped_total");
 }
