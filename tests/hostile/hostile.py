@@ -7,7 +7,6 @@ import argparse
 import base64
 import os
 import re
-import select
 import socket
 import subprocess
 import sys
@@ -149,17 +148,16 @@ def poll_readers(readers, timeout):
     time.sleep(max(0.0, min(timeout, 0.05)))
 
 
-class SseReader:
-    """Reads everything that arrived, once a second; counts complete events."""
+class Reader:
+    """A live client that drains its socket once a second, as a slow but attentive client does."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, kind):
         self.socket = socket.create_connection((host, port))
-        self.socket.sendall(request(host, port, "sse"))
+        self.socket.sendall(request(host, port, kind))
         self.socket.setblocking(False)
         self.alive = True
         self.messages = 0
         self.next_read = time.monotonic() + 1
-        self._tail = b""
 
     def read(self):
         self.next_read += 1
@@ -167,33 +165,34 @@ class SseReader:
         if data is None:
             self.alive = False
             return
-        text = self._tail + data
-        self.messages += text.count(b"\n\n")
-        self._tail = text[-1:]
+        self.received(data)
 
     def close(self):
         self.socket.close()
 
 
-class WebSocketReader:
-    """Reads once a second like a browser's WebSocket: answers the server's pings, counts text messages."""
+class SseReader(Reader):
+    """Counts complete events."""
 
     def __init__(self, host, port):
-        self.socket = socket.create_connection((host, port))
-        self.socket.sendall(request(host, port, "ws"))
-        self.socket.setblocking(False)
-        self.alive = True
-        self.messages = 0
-        self.next_read = time.monotonic() + 1
+        super().__init__(host, port, "sse")
+        self._tail = b""
+
+    def received(self, data):
+        text = self._tail + data
+        self.messages += text.count(b"\n\n")
+        self._tail = text[-1:]
+
+
+class WebSocketReader(Reader):
+    """Answers the server's pings, as a browser's WebSocket does, and counts text messages."""
+
+    def __init__(self, host, port):
+        super().__init__(host, port, "ws")
         self._buffer = b""
         self._upgraded = False
 
-    def read(self):
-        self.next_read += 1
-        data = drain(self.socket)
-        if data is None:
-            self.alive = False
-            return
+    def received(self, data):
         self._buffer += data
         if not self._upgraded:
             end = self._buffer.find(b"\r\n\r\n")
@@ -238,9 +237,6 @@ class WebSocketReader:
         self.socket.setblocking(True)
         self.socket.sendall(frame)
         self.socket.setblocking(False)
-
-    def close(self):
-        self.socket.close()
 
 
 def drain(sock):

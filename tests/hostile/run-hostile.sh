@@ -22,39 +22,21 @@ case " $* " in
   *" --chat-url "*) exec "$python" tests/hostile/hostile.py "$@" ;;
 esac
 
-dotnet build -c Release samples/Gateway -v quiet -nologo
-output=samples/Gateway/bin/Release/net10.0
-free_port() { "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-port=$(free_port)
-management_port=$(free_port)
-log=$(mktemp -t hostile-gateway.XXXXXX.log)
-
-# The demo key of chat.lua gets limits that load cannot reach, and the live client cap room for the 1,000 slow
-# clients and the readers: the run measures what slow clients cost, not the cap (the tests cover the cap).
-# Gateway:ManagementUrls puts the operator endpoints on a listener of their own where the gateway has one; hostile.py
-# looks for /metrics there first, then beside the chat API.
-(cd "$output" && exec dotnet Gateway.dll \
-  --Urls="http://127.0.0.1:$port" \
+. tests/sample-gateway.sh
+port=$(free_loopback_port)
+management_port=$(free_loopback_port)
+# The live client cap gets room for the 1,000 slow clients and the readers: the run measures what slow clients cost,
+# not the cap (the tests cover the cap). Gateway:ManagementUrls puts the operator endpoints on a listener of their own
+# where the gateway has one; hostile.py looks for /metrics there first, then beside the chat API.
+start_sample_gateway "$port" \
   --Gateway:ManagementUrls="http://127.0.0.1:$management_port" \
-  --Gateway:Simulation:ZeroLatency=true \
-  --Gateway:Accounts:team-alpha:RequestsPerMinute=1000000000 \
-  --Gateway:Accounts:team-alpha:Burst=1000000000 \
-  --PrometheusMetrics:LiveClientLimit=1100 \
-  --Logging:LogLevel:Default=Warning \
-  --Logging:LogLevel:Polly=Error) >"$log" 2>&1 &
-gateway=$!
-stop() {
-  kill "$gateway" 2>/dev/null || true
-  wait "$gateway" 2>/dev/null || true
-  rm -f "$log"
-}
-trap stop EXIT
+  --PrometheusMetrics:LiveClientLimit=1100
 
 status=0
-"$python" tests/hostile/hostile.py --pid "$gateway" --chat-url "http://127.0.0.1:$port" \
+"$python" tests/hostile/hostile.py --pid "$GATEWAY_PID" --chat-url "http://127.0.0.1:$port" \
   --metrics-url "http://127.0.0.1:$management_port" --metrics-url "http://127.0.0.1:$port" "$@" || status=$?
 if [ $status -ne 0 ]; then
   echo "gateway log (last 40 lines):"
-  tail -40 "$log"
+  tail -40 "$GATEWAY_LOG"
 fi
 exit $status
