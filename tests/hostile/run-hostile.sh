@@ -2,8 +2,9 @@
 # Hostile and careless clients against the sample gateway, on 127.0.0.1 only, measured on real sockets in a real
 # process: builds the gateway in Release, starts it with zero-latency simulated providers, and runs hostile.py:
 #   1. 500 SSE and 500 WebSocket clients that connect and never read, for 60 s, beside 1 Hz readers of each kind:
-#      resident memory and the kernel's TCP memory (/proc/net/sockstat) before, at peak and after; when the
-#      non-readers are dropped (metrics_live_clients_dropped_total); the readers must never be.
+#      resident memory and the kernel's TCP memory (/proc/net/sockstat, and from ss the server's sockets apart from
+#      the clients') before, at peak and after; when the non-readers are dropped (metrics_live_clients_dropped_total);
+#      every one must be, and no reader. The limits: resident memory +100 MB, the server's sockets +32,000 pages.
 #   2. chat throughput under wrk with no scrapers, then beside 200 concurrent scrapers looping on /metrics: the ratio,
 #      scrapes per second and collections per scrape (metrics_scrape_collections_total).
 # The gateway is always stopped, whatever happens.
