@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,8 +21,9 @@ namespace Metrics.Benchmarks;
 /// <list type="bullet">
 /// <item><c>TestServer</c>: a GET to a trivial route through the in-memory test server, as a client sees it.</item>
 /// <item><c>Pipeline</c>: the same routing and endpoint pipeline invoked directly on a fresh <see cref="DefaultHttpContext"/>
-/// that, like Kestrel for a GET, reports no request body and has a lifetime feature; without the test server's own
-/// cost, the difference stands out. The async pair's handler yields, so the middleware has to await it.</item>
+/// that, like Kestrel for a GET, reports no request body and has a lifetime feature and its connection's items (one
+/// keep-alive connection for every request); without the test server's own cost, the difference stands out. The async
+/// pair's handler yields, so the middleware has to await it.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
@@ -43,6 +45,9 @@ public class MiddlewareBenchmarks
 
     // Servers always provide the lifetime feature; without it DefaultHttpContext would build one on first use.
     private static readonly IHttpRequestLifetimeFeature NeverAborted = new HttpRequestLifetimeFeature();
+
+    // Kestrel gives every request its connection's items; one connection carries every request here, as keep-alive does.
+    private static readonly IConnectionItemsFeature KeepAliveConnection = new KeepAliveConnectionItems();
 
     private WebApplication _bareApplication = null!;
     private WebApplication _measuredApplication = null!;
@@ -132,6 +137,7 @@ public class MiddlewareBenchmarks
         var context = new DefaultHttpContext { RequestServices = _pipelineServices };
         context.Features.Set<IHttpRequestBodyDetectionFeature>(NoRequestBody.Instance);
         context.Features.Set<IHttpRequestLifetimeFeature>(NeverAborted);
+        context.Features.Set(KeepAliveConnection);
         context.Request.Method = HttpMethods.Get;
         context.Request.Path = path;
         return context;
@@ -179,6 +185,11 @@ public class MiddlewareBenchmarks
             app.UseRouting();
             app.UseHttpMetrics(static options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())));
         }
+    }
+
+    private sealed class KeepAliveConnectionItems : IConnectionItemsFeature
+    {
+        public IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
     }
 
     private sealed class NoRequestBody : IHttpRequestBodyDetectionFeature

@@ -11,8 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PrometheusMetricsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a singleton <see cref="MetricRegistry"/>, the adapter's <see cref="PrometheusMetricsOptions"/> and the
-    /// request and connection metrics built from them. A <see cref="MetricRegistry"/> the application registered
+    /// Registers a singleton <see cref="MetricRegistry"/>, the adapter's <see cref="PrometheusMetricsOptions"/>, the
+    /// request and connection metrics built from them, and the <see cref="ScrapeCache"/> that the scrape endpoints share. A <see cref="MetricRegistry"/> the application registered
     /// itself is used instead of a new one, so its own metrics and the adapter's share one scrape. The options are
     /// validated when the host starts.
     /// </summary>
@@ -36,6 +36,9 @@ public static class PrometheusMetricsServiceCollectionExtensions
         }));
         services.TryAddSingleton(static provider => new HttpRequestMetrics(
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
+        // One cache per registry, so every scrape endpoint of the application (a second listener's, say) shares collections.
+        services.TryAddSingleton(static provider => new ScrapeCache(
+            provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value.ToScrapeCacheOptions()));
         services.TryAddSingleton(static provider => new HttpConnectionMetrics(
             provider.GetRequiredService<MetricRegistry>(), provider.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefaultCollectorsActivation>());
@@ -47,7 +50,8 @@ public static class PrometheusMetricsServiceCollectionExtensions
     /// Registers the adapter as <see cref="AddPrometheusMetrics(IServiceCollection, Action{PrometheusMetricsOptions}?)"/>
     /// does, with options bound from <paramref name="configuration"/>, for example
     /// <c>builder.Configuration.GetSection("PrometheusMetrics")</c>. Keys are the option names: <c>Prefix</c>,
-    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c>, <c>EnableDefaultCollectors</c>, <c>EnableExemplars</c>, <c>EnableMeterBridge</c> and <c>MeterBridgeMeters</c>.
+    /// <c>RequestDurationBuckets</c>, <c>RouteLabel</c>, <c>ExcludedPaths</c>, <c>CardinalityLimit</c>, <c>EnableDefaultCollectors</c>, <c>EnableExemplars</c>, <c>EnableMeterBridge</c>, <c>MeterBridgeMeters</c>,
+    /// <c>ScrapeCacheDuration</c>, <c>ScrapeMinimumInterval</c>, <c>QueryLengthLimit</c>, <c>QuerySelectorLimit</c>, <c>LiveClientLimit</c>, <c>LiveSendTimeout</c> and <c>LiveAllowedOrigins</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section to bind.</param>

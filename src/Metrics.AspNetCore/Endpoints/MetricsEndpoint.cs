@@ -1,31 +1,32 @@
-using System.IO.Compression;
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Metrics.AspNetCore;
 
 /// <summary>
-/// Serves the registry in the format the scraper asks for, written straight into the response pipe, gzipped when
-/// the scraper accepts it.
+/// Serves the registry in the format the scraper asks for, gzipped when the scraper accepts it. The bytes come from
+/// the <see cref="ScrapeCache"/>, so scrapes that arrive together share one collection and one compression.
 /// </summary>
-internal sealed class MetricsEndpoint(MetricRegistry registry, ILogger logger)
+internal sealed class MetricsEndpoint(ScrapeCache cache, ILogger logger)
 {
-    private const string FailureMessage = "The metrics exposition failed; the error is in the server log.\n";
+    public static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
+
+    private static readonly Action<ILogger, Exception?> LogRenderFailure = LoggerMessage.Define(
+        LogLevel.Error, new EventId(1, "MetricsExpositionFailed"), "Rendering the metrics exposition failed.");
 
     private static readonly Action<ILogger, Exception?> LogWriteFailure = LoggerMessage.Define(
-        LogLevel.Error, new EventId(1, "MetricsExpositionFailed"), "Writing the metrics exposition failed.");
+        LogLevel.Error, new EventId(2, "MetricsResponseFailed"), "Writing the metrics response failed.");
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var response = context.Response;
         var format = ExpositionNegotiation.Choose(request.Headers.Accept.ToString());
-        var gzip = AcceptsGzip(request);
+        var encoding = AcceptsGzip(request) ? ScrapeEncoding.Gzip : ScrapeEncoding.Identity;
         response.ContentType = MetricsExposition.ContentTypeOf(format);
         response.Headers.CacheControl = "no-store";
         response.Headers.Vary = "Accept, Accept-Encoding";
-        if (gzip)
+        if (encoding == ScrapeEncoding.Gzip)
         {
             response.Headers.ContentEncoding = "gzip";
         }
@@ -35,66 +36,59 @@ internal sealed class MetricsEndpoint(MetricRegistry registry, ILogger logger)
             return;
         }
 
+        ScrapeResult result;
         try
         {
-            await WriteAsync(response, format, gzip, context.RequestAborted).ConfigureAwait(false);
+            result = await cache.RenderAsync(format, encoding, context.RequestAborted).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Whatever broke the writer, the scraper must get a clear failure, not a truncated scrape.
-        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // Whatever broke the collection, every scraper that waited for it must get a clear 500, not a hang.
+        catch (Exception exception)
 #pragma warning restore CA1031
         {
-            LogWriteFailure(logger, exception);
-            await FailAsync(context).ConfigureAwait(false);
-        }
-    }
-
-    private async Task WriteAsync(HttpResponse response, ExpositionFormat format, bool gzip, CancellationToken cancellationToken)
-    {
-        if (!gzip)
-        {
-            MetricsExposition.Write(registry, format, response.BodyWriter);
-            await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+            LogRenderFailure(logger, exception);
+            response.Clear();
+            await EndpointErrors.WriteAsync(
+                context, StatusCodes.Status500InternalServerError, "exposition_failed", "Rendering the metrics failed; the error is in the server log.").ConfigureAwait(false);
             return;
         }
 
-        // The exposition is rendered into the pipe's buffers before any byte reaches the compressor, so a failure
-        // while rendering leaves the response untouched and still able to become a 500. Only asynchronous writes reach
-        // the response: Kestrel forbids synchronous I/O.
-        var compressor = new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
-        await using (compressor.ConfigureAwait(false))
+        using (result)
         {
-            var writer = PipeWriter.Create(compressor, new StreamPipeWriterOptions(leaveOpen: true));
+            response.ContentLength = result.Content.Length;
             try
             {
-                MetricsExposition.Write(registry, format, writer);
+                await response.BodyWriter.WriteAsync(result.Content, context.RequestAborted).ConfigureAwait(false);
             }
-            catch (Exception exception)
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                // Completing with the exception returns the buffers without writing them.
-                writer.Complete(exception);
-                throw;
             }
-
-            await writer.CompleteAsync().ConfigureAwait(false);
+#pragma warning disable CA1031 // A broken response must end as a failure the scraper sees, never as a short scrape that looks complete.
+            catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                LogWriteFailure(logger, exception);
+                await FailAsync(context).ConfigureAwait(false);
+            }
         }
     }
 
-    // Once the status line is out, a 500 can no longer be sent: aborting makes the scrape fail visibly rather than
-    // end early and look complete.
-    private static async Task FailAsync(HttpContext context)
+    // Once the status line is out, a 500 can no longer be sent: aborting makes the scrape fail visibly.
+    private static Task FailAsync(HttpContext context)
     {
         var response = context.Response;
         if (response.HasStarted)
         {
             context.Abort();
-            return;
+            return Task.CompletedTask;
         }
 
         response.Clear();
-        response.StatusCode = StatusCodes.Status500InternalServerError;
-        response.ContentType = "text/plain; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        await response.WriteAsync(FailureMessage, context.RequestAborted).ConfigureAwait(false);
+        return EndpointErrors.WriteAsync(
+            context, StatusCodes.Status500InternalServerError, "exposition_failed", "Sending the metrics failed; the error is in the server log.");
     }
 
     /// <summary>Whether <c>Accept-Encoding</c> allows gzip, directly or through <c>*</c>, with a non-zero quality.</summary>

@@ -23,14 +23,14 @@ internal sealed class HistoryDocument
     /// <summary>When each point was sampled, in UTC, oldest first; every per-point list has this length.</summary>
     public required IReadOnlyList<DateTimeOffset> Timestamps { get; init; }
 
-    /// <summary>One entry per <c>family</c> parameter, in their order.</summary>
+    /// <summary>One entry per distinct <c>family</c> selector, in the order of their first appearance.</summary>
     public required IReadOnlyList<HistoryFamily> Families { get; init; }
 }
 
 /// <summary>One family, or one sum of a family's series.</summary>
 internal sealed class HistoryFamily
 {
-    /// <summary>The <c>family</c> parameter this answers, such as <c>llm_tokens_total[provider]</c>.</summary>
+    /// <summary>The <c>family</c> selector this answers, written canonically, such as <c>llm_tokens_total[provider]</c>.</summary>
     public required string Selector { get; init; }
 
     public required string Name { get; init; }
@@ -69,12 +69,4 @@ internal sealed class HistorySeries
 
     /// <summary>Histograms and summaries: the mean of the observations since the previous point.</summary>
     public IReadOnlyList<double?>? Average { get; init; }
-}
-
-/// <summary>The body of a 400 answer: a stable code and a message that says what to fix.</summary>
-internal sealed class HistoryError
-{
-    public required string Error { get; init; }
-
-    public required string Message { get; init; }
 }

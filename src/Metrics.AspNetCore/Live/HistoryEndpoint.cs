@@ -2,18 +2,21 @@ using Microsoft.AspNetCore.Http;
 
 namespace Metrics.AspNetCore;
 
-/// <summary>Serves a window of the sampler's points as JSON; a query it cannot answer gets a 400 with a JSON error.</summary>
-internal sealed class HistoryEndpoint(MetricRegistry registry, MetricHistory history)
+/// <summary>Serves a window of the sampler's points as JSON; a query it cannot answer gets a 4xx with a JSON error.</summary>
+internal sealed class HistoryEndpoint(MetricRegistry registry, MetricHistory history, PrometheusMetricsOptions options)
 {
-    public const string JsonContentType = "application/json; charset=utf-8";
-
     public Task HandleAsync(HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-store";
-        var query = HistoryQuery.Parse(context.Request.Query, registry, out var error);
+        if (QueryLength.RejectIfLonger(context, options.QueryLengthLimit) is { } rejected)
+        {
+            return rejected;
+        }
+
+        var query = HistoryQuery.Parse(context.Request.Query, registry, options.QuerySelectorLimit, out var error);
         if (query is null)
         {
-            return WriteErrorAsync(context, error!);
+            return EndpointErrors.WriteAsync(context, StatusCodes.Status400BadRequest, error!.Error, error.Message);
         }
 
         HistoryReading reading;
@@ -23,16 +26,11 @@ internal sealed class HistoryEndpoint(MetricRegistry registry, MetricHistory his
         }
         catch (ArgumentException exception)
         {
-            return WriteErrorAsync(context, HistoryQuery.Error(exception));
+            var invalid = HistoryQuery.Invalid(exception);
+            return EndpointErrors.WriteAsync(context, StatusCodes.Status400BadRequest, invalid.Error, invalid.Message);
         }
 
         var document = HistoryDocuments.Create(reading, query.SelectorTexts, HistoryDocuments.HistoryType);
-        return context.Response.WriteAsJsonAsync(document, LiveJsonContext.Default.HistoryDocument, JsonContentType, context.RequestAborted);
-    }
-
-    public static Task WriteErrorAsync(HttpContext context, HistoryError error)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return context.Response.WriteAsJsonAsync(error, LiveJsonContext.Default.HistoryError, JsonContentType, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(document, LiveJsonContext.Default.HistoryDocument, EndpointErrors.JsonContentType, context.RequestAborted);
     }
 }

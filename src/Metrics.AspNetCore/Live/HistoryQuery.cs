@@ -9,6 +9,11 @@ namespace Metrics.AspNetCore;
 /// none selects every family. <c>window</c> is how far back to read: seconds (<c>90</c>) or a number with <c>s</c>,
 /// <c>m</c> or <c>h</c> (<c>5m</c>); none reads every point held.
 /// </summary>
+/// <remarks>
+/// A client chooses the query, so its answer must cost no more than the distinct selections it names: selectors are
+/// written canonically (labels trimmed, a repeated label once) and identical ones are merged, in the order of their
+/// first appearance; more distinct selectors than the limit are refused.
+/// </remarks>
 internal sealed class HistoryQuery
 {
     private HistoryQuery(string[] selectorTexts, HistorySelector[] selectors, TimeSpan? window)
@@ -16,20 +21,22 @@ internal sealed class HistoryQuery
         SelectorTexts = selectorTexts;
         Selectors = selectors;
         Window = window;
+        Key = string.Join('\n', selectorTexts);
     }
 
-    /// <summary>The <c>family</c> parameters as given, or every family's name.</summary>
+    /// <summary>The distinct <c>family</c> selectors, written canonically, or every family's name.</summary>
     public string[] SelectorTexts { get; }
 
     public HistorySelector[] Selectors { get; }
 
     public TimeSpan? Window { get; }
 
-    /// <summary>A key that is equal for queries that select the same families the same way.</summary>
-    public string SelectorKey => string.Join('\n', SelectorTexts);
+    /// <summary>Equal for queries that select the same families the same way, whatever their window.</summary>
+    public string Key { get; }
 
     /// <summary>Parses the query; families and labels are checked against the registry when the history reads them.</summary>
-    public static HistoryQuery? Parse(IQueryCollection query, MetricRegistry registry, out HistoryError? error)
+    /// <returns>The query, or null with the 400 answer in <paramref name="error"/>.</returns>
+    public static HistoryQuery? Parse(IQueryCollection query, MetricRegistry registry, int selectorLimit, out EndpointError? error)
     {
         error = null;
         TimeSpan? window = null;
@@ -39,47 +46,76 @@ internal sealed class HistoryQuery
             window = ParseWindow(windowText);
             if (window is null)
             {
-                error = Error($"Invalid window '{windowText}': give a positive number of seconds, or a number followed by s, m or h, such as 90, 30s, 5m or 1h.");
+                error = Invalid($"Invalid window '{windowText}': give a positive number of seconds, or a number followed by s, m or h, such as 90, 30s, 5m or 1h.");
                 return null;
             }
         }
 
         var families = query["family"];
-        // One read of the registry's families: registrations and removals replace the list between reads.
-        var registered = registry.Families;
-        var texts = new string[families.Count == 0 ? registered.Count : families.Count];
-        var selectors = new HistorySelector[texts.Length];
-        for (var i = 0; i < texts.Length; i++)
+        if (families.Count == 0)
         {
-            texts[i] = families.Count == 0 ? registered[i].Name : families[i] ?? "";
-            if (ParseSelector(texts[i]) is not { } selector)
+            // One read of the registry's families: registrations and removals replace the list between reads.
+            var registered = registry.Families;
+            var names = new string[registered.Count];
+            var all = new HistorySelector[registered.Count];
+            for (var i = 0; i < names.Length; i++)
             {
-                error = Error($"Invalid family '{texts[i]}': give a family name, optionally followed by the labels to sum by in brackets, such as llm_tokens_total or llm_tokens_total[provider].");
+                names[i] = registered[i].Name;
+                all[i] = new HistorySelector(names[i]);
+            }
+
+            return new HistoryQuery(names, all, window);
+        }
+
+        var texts = new List<string>();
+        var selectors = new List<HistorySelector>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var family in families)
+        {
+            if (ParseSelector(family ?? "") is not var (text, selector))
+            {
+                error = Invalid($"Invalid family '{family}': give a family name, optionally followed by the labels to sum by in brackets, such as llm_tokens_total or llm_tokens_total[provider].");
                 return null;
             }
 
-            selectors[i] = selector;
+            if (!seen.Add(text))
+            {
+                continue;
+            }
+
+            if (texts.Count == selectorLimit)
+            {
+                error = new EndpointError
+                {
+                    Error = "too_many_selectors",
+                    Message = $"The query names more than {selectorLimit} distinct families; ask for at most {selectorLimit} at once.",
+                };
+                return null;
+            }
+
+            texts.Add(text);
+            selectors.Add(selector);
         }
 
-        return new HistoryQuery(texts, selectors, window);
+        return new HistoryQuery([.. texts], [.. selectors], window);
     }
 
-    public static HistoryError Error(string message) => new() { Error = "invalid_query", Message = message };
+    public static EndpointError Invalid(string message) => new() { Error = "invalid_query", Message = message };
 
     /// <summary>The error for a family or label the history rejected, without the parameter name .NET appends to the message.</summary>
-    public static HistoryError Error(ArgumentException exception)
+    public static EndpointError Invalid(ArgumentException exception)
     {
         var suffix = $" (Parameter '{exception.ParamName}')";
         var message = exception.Message;
-        return Error(message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message);
+        return Invalid(message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message);
     }
 
-    private static HistorySelector? ParseSelector(string text)
+    private static (string Text, HistorySelector Selector)? ParseSelector(string text)
     {
         var open = text.IndexOf('[', StringComparison.Ordinal);
         if (open < 0)
         {
-            return text.Length > 0 ? new HistorySelector(text) : null;
+            return text.Length > 0 ? (text, new HistorySelector(text)) : null;
         }
 
         if (open == 0 || !text.EndsWith(']'))
@@ -87,9 +123,28 @@ internal sealed class HistoryQuery
             return null;
         }
 
+        var name = text[..open];
         var labels = text[(open + 1)..^1];
-        string[] by = labels.Length == 0 ? [] : labels.Split(',', StringSplitOptions.TrimEntries);
-        return Array.IndexOf(by, "") >= 0 ? null : new HistorySelector(text[..open], by);
+        if (labels.Length == 0)
+        {
+            return (name + "[]", new HistorySelector(name, []));
+        }
+
+        var by = new List<string>();
+        foreach (var label in labels.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (label.Length == 0)
+            {
+                return null;
+            }
+
+            if (!by.Contains(label))
+            {
+                by.Add(label);
+            }
+        }
+
+        return ($"{name}[{string.Join(',', by)}]", new HistorySelector(name, by));
     }
 
     private static TimeSpan? ParseWindow(string text)

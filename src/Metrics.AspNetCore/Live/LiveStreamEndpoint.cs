@@ -8,52 +8,62 @@ namespace Metrics.AspNetCore;
 
 /// <summary>
 /// Serves the live updates as Server-Sent Events: one <c>data:</c> event a second, whose <c>id:</c> is the last point's
-/// sequence number. A client dropped for falling behind has its connection aborted.
+/// sequence number. A client dropped for reading nothing has its connection aborted.
 /// </summary>
-internal sealed class LiveStreamEndpoint(MetricRegistry registry, LiveUpdateHub hub)
+internal sealed class LiveStreamEndpoint(LiveRequests requests)
 {
     private static readonly byte[] DataPrefix = "\ndata: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
     public async Task HandleAsync(HttpContext context)
     {
-        using var subscription = await LiveRequests.SubscribeAsync(context, registry, hub).ConfigureAwait(false);
-        if (subscription is null)
+        if (await requests.StartAsync(context).ConfigureAwait(false) is not var (subscription, first))
         {
             return;
         }
 
-        var response = context.Response;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        // Proxies such as nginx would otherwise hold events back to fill their buffers.
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        try
+        using (subscription)
         {
-            await response.StartAsync(subscription.Ended).ConfigureAwait(false);
-            await foreach (var message in subscription.Messages.ReadAllAsync(subscription.Ended).ConfigureAwait(false))
+            var hub = requests.Hub;
+            var response = context.Response;
+            response.ContentType = "text/event-stream; charset=utf-8";
+            response.Headers.CacheControl = "no-store";
+            // Proxies such as nginx would otherwise hold events back to fill their buffers.
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            var connection = LiveConnection.For(context, hub.Clock, hub.SendTimeout);
+            try
             {
-                await WriteEventAsync(response.BodyWriter, message, subscription.Ended).ConfigureAwait(false);
+                await response.StartAsync(subscription.Ended).ConfigureAwait(false);
+                await LiveSession.RunAsync(hub, subscription, first, connection, (chunk, isFirst, isLast, message, cancellationToken) =>
+                    WriteAsync(response.BodyWriter, chunk, isFirst, isLast, message, cancellationToken)).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
+            {
+            }
 
-        if (subscription.WasDropped)
-        {
-            context.Abort();
+            if (subscription.WasDropped)
+            {
+                context.Abort();
+            }
         }
     }
 
-    private static async ValueTask WriteEventAsync(PipeWriter writer, LiveMessage message, CancellationToken cancellationToken)
+    private static async ValueTask WriteAsync(PipeWriter writer, ReadOnlyMemory<byte> chunk, bool isFirst, bool isLast, LiveMessage message, CancellationToken cancellationToken)
     {
-        WriteAscii(writer, "id: ");
-        WriteAscii(writer, message.LastSequence.ToString(CultureInfo.InvariantCulture));
-        writer.Write(DataPrefix);
-        writer.Write(message.Json);
-        writer.Write(EventEnd);
+        if (isFirst)
+        {
+            WriteAscii(writer, "id: ");
+            WriteAscii(writer, message.LastSequence.ToString(CultureInfo.InvariantCulture));
+            writer.Write(DataPrefix);
+        }
+
+        writer.Write(chunk.Span);
+        if (isLast)
+        {
+            writer.Write(EventEnd);
+        }
+
         var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {

@@ -37,7 +37,8 @@ public static class MetricHistoryServiceCollectionExtensions
         {
             // The push follows the clock the history samples on, so each tick finds the point it announces.
             var history = provider.GetRequiredService<MetricHistory>();
-            return new LiveUpdateHub(history, provider.GetRequiredService<MetricRegistry>(), history.TimeProvider);
+            var options = provider.GetService<IOptions<PrometheusMetricsOptions>>()?.Value ?? new PrometheusMetricsOptions();
+            return new LiveUpdateHub(history, provider.GetRequiredService<MetricRegistry>(), history.TimeProvider, options.LiveClientLimit, options.LiveSendTimeout);
         });
         services.AddSingleton<IHostedService, MetricHistoryActivation>();
         services.AddSingleton<IHostedService>(static provider => provider.GetRequiredService<LiveUpdateHub>());

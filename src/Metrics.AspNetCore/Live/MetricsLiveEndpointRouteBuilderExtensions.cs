@@ -4,6 +4,7 @@ using Metrics.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -17,6 +18,10 @@ namespace Microsoft.AspNetCore.Builder;
 /// estimated), <c>name[]</c> to sum them all; without it, every family. <c>window</c> is how far back to read, in
 /// seconds or with a unit (<c>90</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>); without it, every point held. A malformed
 /// window, an unknown family or an unknown label gets a 400 with a JSON body <c>{"error":"invalid_query","message":…}</c>.
+/// Identical selectors are merged, so an answer costs what one copy of each distinct selector does; more than
+/// <see cref="PrometheusMetricsOptions.QuerySelectorLimit"/> distinct selectors get a 400, a query string longer than
+/// <see cref="PrometheusMetricsOptions.QueryLengthLimit"/> a 414, and other methods than <c>GET</c> a 405, each with a
+/// JSON error.
 /// </remarks>
 public static class MetricsLiveEndpointRouteBuilderExtensions
 {
@@ -38,15 +43,19 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var endpoint = new HistoryEndpoint(
             PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageHistory)),
-            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapMetricsUsageHistory), HistoryRegistration));
-        return endpoints.MapMethods(pattern, [HttpMethods.Get], endpoint.HandleAsync).WithDisplayName("Metrics usage history");
+            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapMetricsUsageHistory), HistoryRegistration),
+            OptionsOf(services));
+        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync)).WithDisplayName("Metrics usage history");
     }
 
     /// <summary>
     /// Maps a Server-Sent Events stream of the same documents: first the query's window (<c>"type":"history"</c>), then
     /// once a second the points added since (<c>"type":"update"</c>, with no point when none was taken). Each event's
-    /// <c>id</c> is the last point's sequence number. A client more than 8 messages behind is disconnected, so it
-    /// never holds memory; a disconnect frees its subscription. Its requests are not recorded by the request metrics.
+    /// <c>id</c> is the last point's sequence number. Clients with the same query share each serialized message; at most
+    /// <see cref="PrometheusMetricsOptions.LiveClientLimit"/> stream and WebSocket clients are served at once (the next
+    /// gets a 503). A client that falls behind gets one update covering every point since, so it never holds more than
+    /// the message in hand; one that takes nothing for <see cref="PrometheusMetricsOptions.LiveSendTimeout"/> is dropped.
+    /// A disconnect frees its subscription. Its requests are not recorded by the request metrics.
     /// </summary>
     /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
     /// <param name="pattern">The route; <c>/v1/usage/stream</c> by default.</param>
@@ -56,10 +65,8 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var endpoint = new LiveStreamEndpoint(
-            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageStream)),
-            PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, nameof(MapMetricsUsageStream), HistoryRegistration));
-        return endpoints.MapMethods(pattern, [HttpMethods.Get], endpoint.HandleAsync)
+        var endpoint = new LiveStreamEndpoint(LiveRequestsOf(services, nameof(MapMetricsUsageStream)));
+        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync))
             .WithDisplayName("Metrics usage stream")
             .WithMetadata(RequestMetricsExclusion.Instance);
     }
@@ -67,7 +74,10 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps a WebSocket that pushes the same messages as <see cref="MapMetricsUsageStream"/>, one text message a second;
     /// the client only closes it. WebSocket support comes with the endpoint: no <c>UseWebSockets</c> is needed. A
-    /// request that is not a WebSocket upgrade gets a 400.
+    /// request that is not a WebSocket upgrade gets a 400; one from a page of another origin than the server's own and
+    /// <see cref="PrometheusMetricsOptions.LiveAllowedOrigins"/> a 403. The server pings the client every
+    /// <see cref="PrometheusMetricsOptions.LiveSendTimeout"/> and drops one that does not answer in as long (on .NET 9
+    /// and later), as it does one that takes nothing for that long.
     /// </summary>
     /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
     /// <param name="pattern">The route; <c>/v1/usage/ws</c> by default.</param>
@@ -78,8 +88,7 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var endpoint = new LiveWebSocketEndpoint(
-            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageWebSocket)),
-            PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, nameof(MapMetricsUsageWebSocket), HistoryRegistration));
+            LiveRequestsOf(services, nameof(MapMetricsUsageWebSocket)), new LiveOrigins(OptionsOf(services).LiveAllowedOrigins));
         var pipeline = endpoints.CreateApplicationBuilder();
         pipeline.UseWebSockets();
         pipeline.Run(endpoint.HandleAsync);
@@ -87,4 +96,12 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
             .WithDisplayName("Metrics usage WebSocket")
             .WithMetadata(RequestMetricsExclusion.Instance);
     }
+
+    private static PrometheusMetricsOptions OptionsOf(IServiceProvider services) =>
+        services.GetService<IOptions<PrometheusMetricsOptions>>()?.Value ?? new PrometheusMetricsOptions();
+
+    private static LiveRequests LiveRequestsOf(IServiceProvider services, string caller) => new(
+        PrometheusMetricsServices.Resolve<MetricRegistry>(services, caller),
+        PrometheusMetricsServices.Resolve<LiveUpdateHub>(services, caller, HistoryRegistration),
+        OptionsOf(services));
 }

@@ -91,4 +91,57 @@ public sealed class PrometheusMetricsOptions
     /// Exemplars appear only in OpenMetrics scrapes. Off by default.
     /// </summary>
     public bool EnableExemplars { get; set; }
+
+    /// <summary>
+    /// How long the bytes of a finished scrape answer later scrapes of the same format and encoding. Zero, the default,
+    /// keeps nothing: every scrape shows everything recorded before it arrived, and only scrapes that arrive while a
+    /// collection is running share it (they always do). Set a second or so where many scrapers poll one process; their
+    /// scrapes then show values up to that old. At most one minute.
+    /// </summary>
+    public TimeSpan ScrapeCacheDuration { get; set; }
+
+    /// <summary>
+    /// The least time between two collections of one format and encoding: a scrape that arrives sooner after the last
+    /// one began waits for the next, which it shares with every scrape arriving meanwhile, and still shows everything
+    /// recorded before it arrived. So a flood of scrapers runs one collection per interval and mostly waits, leaving the
+    /// processor to the application. 100 milliseconds by default (a single scraper never notices); zero lets
+    /// collections run back to back. At most ten seconds.
+    /// </summary>
+    public TimeSpan ScrapeMinimumInterval { get; set; } = ScrapeCacheOptions.DefaultMinimumInterval;
+
+    /// <summary>
+    /// The longest query string, in characters, that <c>/v1/usage</c> and the history, stream and WebSocket endpoints
+    /// accept; a longer one gets 414 with a JSON error. 4096 by default: a dashboard's query is a few hundred.
+    /// </summary>
+    public int QueryLengthLimit { get; set; } = 4096;
+
+    /// <summary>
+    /// The most distinct <c>family</c> selectors one history, stream or WebSocket query may name, after identical ones
+    /// are merged; more get 400 with a JSON error. 64 by default.
+    /// </summary>
+    public int QuerySelectorLimit { get; set; } = 64;
+
+    /// <summary>
+    /// The most clients the stream and WebSocket endpoints serve at once, together; the next one gets 503 with a JSON
+    /// error and a <c>Retry-After</c> header, and counts in <c>metrics_live_clients_rejected_total</c>. 100 by default.
+    /// </summary>
+    public int LiveClientLimit { get; set; } = 100;
+
+    /// <summary>
+    /// How long a live client may take in nothing: a write it does not take up in this time (its connection's buffers
+    /// stay full), or, on WebSocket, a ping it does not answer, drops it, counted in
+    /// <c>metrics_live_clients_dropped_total</c>. 10 seconds by default; at least one second.
+    /// </summary>
+    public TimeSpan LiveSendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Origins besides the server's own whose pages may open the WebSocket endpoint, such as
+    /// <c>https://dashboard.example.com</c>; <c>*</c> allows every origin. A browser sends its page's origin with every
+    /// WebSocket request and, unlike fetch, lets any page open one; a request from an origin not listed gets 403.
+    /// Requests without an <c>Origin</c> header (non-browser clients) are always allowed.
+    /// </summary>
+    public IList<string> LiveAllowedOrigins { get; } = [];
+
+    /// <summary>The scrape cache settings these options describe.</summary>
+    internal ScrapeCacheOptions ToScrapeCacheOptions() => new() { CacheDuration = ScrapeCacheDuration, MinimumInterval = ScrapeMinimumInterval };
 }

@@ -8,6 +8,10 @@ namespace Metrics.AspNetCore;
 /// </summary>
 internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<PrometheusMetricsOptions>
 {
+    private static readonly TimeSpan MaximumScrapeCacheDuration = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan MaximumScrapeMinimumInterval = TimeSpan.FromSeconds(10);
+
     public ValidateOptionsResult Validate(string? name, PrometheusMetricsOptions options)
     {
         List<string>? failures = null;
@@ -37,6 +41,45 @@ internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<Prome
             {
                 (failures ??= []).Add(
                     $"PrometheusMetricsOptions.MeterBridgeMeters entry '{meter}' is invalid: it must be a meter name, or a prefix ending in '*' such as 'System.Net.*'.");
+            }
+        }
+
+        if (options.ScrapeCacheDuration < TimeSpan.Zero || options.ScrapeCacheDuration > MaximumScrapeCacheDuration)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.ScrapeCacheDuration {options.ScrapeCacheDuration} is invalid: it must be between zero and one minute.");
+        }
+
+        if (options.ScrapeMinimumInterval < TimeSpan.Zero || options.ScrapeMinimumInterval > MaximumScrapeMinimumInterval)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.ScrapeMinimumInterval {options.ScrapeMinimumInterval} is invalid: it must be between zero and ten seconds.");
+        }
+
+        if (options.QueryLengthLimit < 1)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.QueryLengthLimit {options.QueryLengthLimit} is invalid: it must be at least 1.");
+        }
+
+        if (options.QuerySelectorLimit < 1)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.QuerySelectorLimit {options.QuerySelectorLimit} is invalid: it must be at least 1.");
+        }
+
+        if (options.LiveClientLimit < 1)
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.LiveClientLimit {options.LiveClientLimit} is invalid: it must be at least 1.");
+        }
+
+        if (options.LiveSendTimeout < TimeSpan.FromSeconds(1))
+        {
+            (failures ??= []).Add($"PrometheusMetricsOptions.LiveSendTimeout {options.LiveSendTimeout} is invalid: it must be at least one second.");
+        }
+
+        foreach (var origin in options.LiveAllowedOrigins)
+        {
+            if (!LiveOrigins.IsValidAllowedOrigin(origin))
+            {
+                (failures ??= []).Add(
+                    $"PrometheusMetricsOptions.LiveAllowedOrigins entry '{origin}' is invalid: give '*' or an origin such as 'https://dashboard.example.com' (scheme, host and optional port, no path).");
             }
         }
 

@@ -11,8 +11,9 @@ namespace Metrics.AspNetCore;
 /// so no byte is counted twice.
 /// </summary>
 /// <remarks>
-/// Instances are pooled, so a request costs no allocation. As with Kestrel's own pooled body streams, the body
-/// objects a request handed out must not be used after it completes; once detached they throw
+/// An instance is reused by the requests of one connection, one after another, as Kestrel reuses its own body
+/// streams, so a keep-alive request costs no allocation; it never serves another connection, so body objects a
+/// request kept past its end can never reach another client's bytes. Detached, they throw
 /// <see cref="ObjectDisposedException"/>.
 /// </remarks>
 #pragma warning disable CA1001 // The counting streams hold nothing to release; the streams they wrap belong to the server.
@@ -31,6 +32,10 @@ internal sealed class BodyByteCounters : IHttpResponseBodyFeature, IRequestBodyP
     private PipeReader? _ownedReader;
     private bool _countsRequest;
     private long _sentFileBytes;
+    private int _inUse;
+
+    /// <summary>When the request began, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    public long StartTimestamp { get; set; }
 
     /// <summary>Request body bytes the application read, through either the stream or the pipe.</summary>
     public long RequestBytes => _requestStream.BytesRead + _requestReader.BytesConsumed;
@@ -50,6 +55,12 @@ internal sealed class BodyByteCounters : IHttpResponseBodyFeature, IRequestBodyP
 
     private IHttpResponseBodyFeature ResponseFeature =>
         _responseFeature ?? throw new ObjectDisposedException(nameof(BodyByteCounters), "The request has completed; its body can no longer be used.");
+
+    /// <summary>Takes the counters for one request; false while another request (an HTTP/2 stream of the same connection) has them.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _inUse, 1) == 0;
+
+    /// <summary>Frees the counters for the connection's next request, once detached.</summary>
+    public void Release() => Volatile.Write(ref _inUse, 0);
 
     /// <summary>Puts the counters in front of <paramref name="context"/>'s bodies and zeroes them.</summary>
     // Hot path: feature swaps and field stores; must never allocate.

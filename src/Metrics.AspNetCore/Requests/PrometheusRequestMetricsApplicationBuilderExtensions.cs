@@ -1,4 +1,7 @@
 using Metrics.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -12,13 +15,17 @@ public static class PrometheusRequestMetricsApplicationBuilderExtensions
     /// <c>http_response_body_bytes_total</c> by <c>route</c>, all with the configured prefix. The metrics endpoint,
     /// the configured excluded paths and, on .NET 9 and later, endpoints marked <c>.DisableHttpMetrics()</c> are left
     /// out. Add it early, so that it sees the status other middleware produces; a handler that throws is recorded as
-    /// 500, and a request whose client went away as 499.
+    /// 500 (the exception propagates). A client's fault is recorded as such and ends here, logged only at Debug: a
+    /// request whose client went away (even mid-body) as 499, a body Kestrel timed out as 408 and one over the size
+    /// limit as 413, with that status sent when the response has not started.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddPrometheusMetrics</c> was not called.</exception>
     public static IApplicationBuilder UsePrometheusRequestMetrics(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var metrics = PrometheusMetricsServices.Resolve<HttpRequestMetrics>(app.ApplicationServices, nameof(UsePrometheusRequestMetrics));
-        return app.Use(next => new RequestMetricsMiddleware(next, metrics).InvokeAsync);
+        var services = app.ApplicationServices;
+        var metrics = PrometheusMetricsServices.Resolve<HttpRequestMetrics>(services, nameof(UsePrometheusRequestMetrics));
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Metrics.AspNetCore.RequestMetrics") ?? NullLogger.Instance;
+        return app.Use(next => new RequestMetricsMiddleware(next, metrics, logger).InvokeAsync);
     }
 }

@@ -8,12 +8,16 @@ namespace Metrics.AspNetCore;
 /// their exposed name; <c>?prefix=p</c> keeps only families whose name starts with <c>p</c>; together, a family must
 /// pass both.
 /// </summary>
-internal sealed class UsageEndpoint(MetricRegistry registry)
+/// <remarks>A query string longer than the configured limit gets 414; repeating a name selects its family once.</remarks>
+internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimit)
 {
-    private const string JsonContentType = "application/json; charset=utf-8";
-
     public Task HandleAsync(HttpContext context)
     {
+        if (QueryLength.RejectIfLonger(context, queryLengthLimit) is { } rejected)
+        {
+            return rejected;
+        }
+
         var query = context.Request.Query;
         var document = new UsageDocument
         {
@@ -21,34 +25,22 @@ internal sealed class UsageEndpoint(MetricRegistry registry)
             Families = Select(registry.Collect(), query["family"], query["prefix"].ToString()),
         };
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsJsonAsync(document, UsageJsonContext.Default.UsageDocument, JsonContentType, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(document, UsageJsonContext.Default.UsageDocument, EndpointErrors.JsonContentType, context.RequestAborted);
     }
 
     private static List<UsageFamily> Select(MetricsSnapshot snapshot, StringValues names, string prefix)
     {
+        HashSet<string>? named = names.Count == 0 ? null : new(names!, StringComparer.Ordinal);
         var families = new List<UsageFamily>(snapshot.Families.Count);
         foreach (var family in snapshot.Families)
         {
-            if (family.Name.StartsWith(prefix, StringComparison.Ordinal) && (names.Count == 0 || IsNamed(family.Name, names)))
+            if (family.Name.StartsWith(prefix, StringComparison.Ordinal) && (named is null || named.Contains(family.Name)))
             {
                 families.Add(ToJson(family));
             }
         }
 
         return families;
-    }
-
-    private static bool IsNamed(string name, StringValues names)
-    {
-        foreach (var wanted in names)
-        {
-            if (string.Equals(wanted, name, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static UsageFamily ToJson(FamilySnapshot family)

@@ -12,6 +12,8 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+
     public void Advance(int count) => _written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)
@@ -26,9 +28,23 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Hands the rented array to the caller, who must return it to the shared pool; the writer is left empty.</summary>
+    public byte[] DetachBuffer(out int length)
+    {
+        var buffer = _buffer;
+        length = _written;
+        _buffer = [];
+        _written = 0;
+        return buffer;
+    }
+
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = [];
         _written = 0;
     }
@@ -43,7 +59,11 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
         var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
         _buffer.AsSpan(0, _written).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = grown;
     }
 }

@@ -94,7 +94,12 @@ public class MeterBridgeAdapterTests
         var client = app.GetTestClient();
         await client.GetStringAsync("/metrics");
 
-        (await client.GetStringAsync("/metrics")).ShouldBe("");
+        (await client.GetStringAsync("/metrics")).ShouldBe("""
+            # HELP metrics_scrape_collections_total Collections run to answer scrapes; scrapes that arrived while one of their format and encoding ran shared it.
+            # TYPE metrics_scrape_collections_total counter
+            metrics_scrape_collections_total 2
+
+            """);
     }
 
     [Test]
@@ -131,6 +136,9 @@ public class MeterBridgeAdapterTests
             metrics_bridge_dropped_total{reason="unknown_tag"} 0
             metrics_bridge_dropped_total{reason="name_collision"} 0
             metrics_bridge_dropped_total{reason="invalid_value"} 0
+            # HELP metrics_scrape_collections_total Collections run to answer scrapes; scrapes that arrived while one of their format and encoding ran shared it.
+            # TYPE metrics_scrape_collections_total counter
+            metrics_scrape_collections_total 1
 
             """);
     }
@@ -152,7 +160,7 @@ public class MeterBridgeAdapterTests
         await app.StopAsync();
         await app.DisposeAsync();
 
-        registry.Families.Select(family => family.Name).ShouldBe(["metrics_bridge_dropped_total"]);
+        registry.Families.Select(family => family.Name).ShouldBe(["metrics_bridge_dropped_total", "metrics_scrape_collections_total"]);
     }
 
     [Test]

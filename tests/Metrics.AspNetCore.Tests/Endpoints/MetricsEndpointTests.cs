@@ -16,10 +16,14 @@ public sealed class MetricsEndpointTests
     private const string PrometheusTwoAccept =
         "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
+    // Each scrape counts itself in metrics_scrape_collections_total: these are the first scrape of a new application.
     private const string ExpectedText = """
         # HELP jobs_total Jobs done.
         # TYPE jobs_total counter
         jobs_total 3
+        # HELP metrics_scrape_collections_total Collections run to answer scrapes; scrapes that arrived while one of their format and encoding ran shared it.
+        # TYPE metrics_scrape_collections_total counter
+        metrics_scrape_collections_total 1
         # HELP queue_depth Jobs waiting.
         # TYPE queue_depth gauge
         queue_depth 2.5
@@ -30,6 +34,9 @@ public sealed class MetricsEndpointTests
         # TYPE jobs counter
         # HELP jobs Jobs done.
         jobs_total 3
+        # TYPE metrics_scrape_collections counter
+        # HELP metrics_scrape_collections Collections run to answer scrapes; scrapes that arrived while one of their format and encoding ran shared it.
+        metrics_scrape_collections_total 1
         # TYPE queue_depth gauge
         # HELP queue_depth Jobs waiting.
         queue_depth 2.5
@@ -128,6 +135,8 @@ public sealed class MetricsEndpointTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
         response.Content.Headers.Allow.ShouldBe(["GET", "HEAD"]);
+        response.Content.Headers.ContentType!.ToString().ShouldBe("application/json; charset=utf-8");
+        (await response.Content.ReadAsStringAsync()).ShouldBe("""{"error":"method_not_allowed","message":"This endpoint answers GET and HEAD only."}""");
     }
 
     [Test]
@@ -145,6 +154,9 @@ public sealed class MetricsEndpointTests
             # HELP jobs_total Jobs done.
             # TYPE jobs_total counter
             jobs_total 3
+            # HELP metrics_scrape_collections_total Collections run to answer scrapes; scrapes that arrived while one of their format and encoding ran shared it.
+            # TYPE metrics_scrape_collections_total counter
+            metrics_scrape_collections_total 1
             # HELP metrics_scrape_errors_total Failures of collection callbacks; the scrape went on without them.
             # TYPE metrics_scrape_errors_total counter
             metrics_scrape_errors_total 2
@@ -156,7 +168,7 @@ public sealed class MetricsEndpointTests
     }
 
     [Test]
-    public async Task Writer_failure_gives_a_plain_500()
+    public async Task Response_write_failure_gives_a_json_500()
     {
         await using var app = await TestApplications.StartAsync(static app =>
         {
@@ -172,9 +184,10 @@ public sealed class MetricsEndpointTests
         using var response = await app.GetTestClient().GetAsync("/metrics");
 
         response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
-        response.Content.Headers.ContentType!.ToString().ShouldBe("text/plain; charset=utf-8");
+        response.Content.Headers.ContentType!.ToString().ShouldBe("application/json; charset=utf-8");
+        response.Content.Headers.ContentEncoding.ShouldBeEmpty();
         response.Headers.CacheControl!.ToString().ShouldBe("no-store");
-        (await response.Content.ReadAsStringAsync()).ShouldBe("The metrics exposition failed; the error is in the server log.\n");
+        (await response.Content.ReadAsStringAsync()).ShouldBe("""{"error":"exposition_failed","message":"Sending the metrics failed; the error is in the server log."}""");
     }
 
     [Test]
@@ -212,7 +225,7 @@ public sealed class MetricsEndpointTests
         app.Registry().CreateCounter("jobs", "Jobs done.").Inc(3);
         var client = app.GetTestClient();
 
-        (await client.GetStringAsync("/internal/metrics")).ShouldBe("# HELP jobs_total Jobs done.\n# TYPE jobs_total counter\njobs_total 3\n");
+        (await client.GetStringAsync("/internal/metrics")).ShouldStartWith("# HELP jobs_total Jobs done.\n# TYPE jobs_total counter\njobs_total 3\n# HELP metrics_scrape_collections_total ");
         (await client.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 

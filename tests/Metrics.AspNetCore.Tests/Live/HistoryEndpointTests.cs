@@ -82,7 +82,7 @@ public sealed class HistoryEndpointTests
         using var document = System.Text.Json.JsonDocument.Parse(await app.GetTestClient().GetStringAsync("/v1/usage/history"));
 
         document.RootElement.GetProperty("families").EnumerateArray().Select(family => family.GetProperty("name").GetString())
-            .ShouldBe(["metrics_live_clients", "metrics_live_clients_dropped_total", "queue_depth", "requests_total"]);
+            .ShouldBe(["metrics_live_clients", "metrics_live_clients_dropped_total", "metrics_live_clients_rejected_total", "queue_depth", "requests_total"]);
     }
 
     [TestCase("?family=requests_total&window=abc", "Invalid window 'abc': give a positive number of seconds, or a number followed by s, m or h, such as 90, 30s, 5m or 1h.")]

@@ -57,10 +57,10 @@ public sealed class LiveStreamTests
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(WebSocketUri(app, "?family=requests_total"), CancellationToken.None);
 
-        (await ReceiveAsync(socket)).GetProperty("type").GetString().ShouldBe("history");
+        (await LiveSockets.ReceiveAsync(socket)).GetProperty("type").GetString().ShouldBe("history");
         requests.Inc(7);
         _clock.Advance(Second);
-        var update = await ReceiveAsync(socket);
+        var update = await LiveSockets.ReceiveAsync(socket);
         update.GetProperty("type").GetString().ShouldBe("update");
         update.GetProperty("families")[0].GetProperty("series")[0].GetProperty("rate")[0].GetDouble().ShouldBe(7);
         LiveClients(app).ShouldBe(1);
@@ -113,7 +113,7 @@ public sealed class LiveStreamTests
 
             var socket = new ClientWebSocket();
             await socket.ConnectAsync(WebSocketUri(app, "?family=requests_total"), CancellationToken.None);
-            (await ReceiveAsync(socket)).GetProperty("type").GetString().ShouldBe("history");
+            (await LiveSockets.ReceiveAsync(socket)).GetProperty("type").GetString().ShouldBe("history");
             clients.Add(socket);
         }
 
@@ -196,41 +196,11 @@ public sealed class LiveStreamTests
         }
     }
 
-    private Task<WebApplication> StartAsync() =>
-        TestApplications.StartOnKestrelAsync(
-            static app =>
-            {
-                app.MapMetricsUsageStream();
-                app.MapMetricsUsageWebSocket();
-            },
-            static kestrel => kestrel.Listen(IPAddress.Loopback, 0),
-            addMetrics: true,
-            builder => builder.Services.AddPrometheusMetricsHistory(options =>
-            {
-                options.Interval = Second;
-                options.TimeProvider = _clock;
-            }));
+    private Task<WebApplication> StartAsync() => LiveApplications.StartAsync(_clock);
 
     private static Uri WebSocketUri(WebApplication app, string query) => new($"ws://{app.Address().Authority}/v1/usage/ws{query}");
 
-    private static double LiveClients(WebApplication app) => app.Registry().Collect().Find("metrics_live_clients")!.Series[0].Value;
+    private static double LiveClients(WebApplication app) => app.Registry().ValueOf("metrics_live_clients");
 
-    private static double DroppedClients(WebApplication app) => app.Registry().Collect().Find("metrics_live_clients_dropped_total")!.Series[0].Value;
-
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[1 << 16];
-        using var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        result.MessageType.ShouldBe(WebSocketMessageType.Text);
-        return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
-    }
+    private static double DroppedClients(WebApplication app) => app.Registry().ValueOf("metrics_live_clients_dropped_total");
 }
