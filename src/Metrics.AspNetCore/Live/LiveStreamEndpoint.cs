@@ -15,6 +15,9 @@ internal sealed class LiveStreamEndpoint(LiveRequests requests)
     private static readonly byte[] DataPrefix = "\ndata: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
+    // A comment line, which EventSource ignores: the padding that makes a client show whether it reads.
+    private static readonly byte[] Padding = CommentLine(LiveSession.ChunkBytes);
+
     public async Task HandleAsync(HttpContext context)
     {
         if (await requests.StartAsync(context).ConfigureAwait(false) is not var (subscription, first))
@@ -36,7 +39,8 @@ internal sealed class LiveStreamEndpoint(LiveRequests requests)
             {
                 await response.StartAsync(subscription.Ended).ConfigureAwait(false);
                 await LiveSession.RunAsync(hub, subscription, first, connection, (chunk, isFirst, isLast, message, cancellationToken) =>
-                    WriteAsync(response.BodyWriter, chunk, isFirst, isLast, message, cancellationToken)).ConfigureAwait(false);
+                    WriteAsync(response.BodyWriter, chunk, isFirst, isLast, message, cancellationToken),
+                    (bytes, cancellationToken) => PadAsync(response.BodyWriter, bytes, cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is OperationCanceledException or IOException)
             {
@@ -64,11 +68,39 @@ internal sealed class LiveStreamEndpoint(LiveRequests requests)
             writer.Write(EventEnd);
         }
 
+        await FlushAsync(writer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask PadAsync(PipeWriter writer, int bytes, CancellationToken cancellationToken)
+    {
+        while (bytes > 0)
+        {
+            var line = Math.Min(bytes, Padding.Length);
+            // Each piece is a whole comment line: its start and its end.
+            writer.Write(Padding.AsSpan(0, line - 1));
+            writer.Write(Padding.AsSpan(Padding.Length - 1));
+            bytes -= line;
+        }
+
+        await FlushAsync(writer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask FlushAsync(PipeWriter writer, CancellationToken cancellationToken)
+    {
         var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {
             throw new OperationCanceledException(cancellationToken);
         }
+    }
+
+    private static byte[] CommentLine(int length)
+    {
+        var line = new byte[length];
+        line.AsSpan().Fill((byte)' ');
+        line[0] = (byte)':';
+        line[^1] = (byte)'\n';
+        return line;
     }
 
     private static void WriteAscii(PipeWriter writer, string text)

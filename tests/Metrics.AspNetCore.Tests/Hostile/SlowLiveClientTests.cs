@@ -15,27 +15,63 @@ namespace Metrics.AspNetCore.Tests.Hostile;
 /// </summary>
 public sealed class SlowLiveClientTests
 {
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
+
+    // Four send timeouts: time for a reader to be probed, and to be dropped were it taken for one that reads nothing.
+    private static readonly TimeSpan ReadingTime = SendTimeout * 4;
+
     // Generous against a loaded machine: the deadlines under test are a few seconds.
     private static readonly TimeSpan DropDeadline = TimeSpan.FromSeconds(20);
 
     [Test]
-    public async Task Sse_client_that_reads_nothing_is_dropped_once_its_buffers_stay_full_for_the_send_timeout()
+    public async Task Sse_client_that_reads_nothing_holds_about_half_its_window_unread_and_is_dropped_within_the_send_timeout()
     {
-        await using var app = await StartAsync(sendTimeout: TimeSpan.FromSeconds(1));
+        await using var app = await StartAsync(sendTimeout: SendTimeout);
         AddSeries(app.Registry(), 2_000);
-        var started = Stopwatch.StartNew();
         using var client = await RawHttp.ConnectAsync(app.Address());
 
-        await client.SendAsync($"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
-        await WaitForAsync(() => Value(app, "metrics_live_clients_dropped_total") == 1, DropDeadline);
-        var droppedAfter = started.Elapsed;
+        var (held, droppedAfter) = await HoldUntilDroppedAsync(app, client, $"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
 
+        TestContext.Out.WriteLine($"held {held} bytes unread (receive buffer {client.Socket.ReceiveBufferSize}), dropped after {droppedAfter.TotalSeconds:F1} s");
         Value(app, "metrics_live_clients").ShouldBe(0);
         droppedAfter.ShouldBeLessThan(DropDeadline);
-        // Each message is over 100 KB, yet all the server ever handed over is what the client's kernel took, the small
-        // send buffer and one chunk: nothing piled up in the server's own buffers.
-        var held = Encoding.UTF8.GetByteCount(await client.ReadToEndAsync(TimeSpan.FromSeconds(10)));
-        held.ShouldBeLessThan(client.Socket.ReceiveBufferSize + LiveConnection.SendBufferBytes * 2 + LiveSession.ChunkBytes + 16 * 1024);
+        // Each message is over 100 KB; the server stopped once the client's window was down to half, plus the chunk in
+        // hand and its framing: never the whole window, as it would without the flow control.
+        held.ShouldBeLessThanOrEqualTo(HeldLimit(client));
+    }
+
+    [Test]
+    public async Task WebSocket_client_that_reads_nothing_holds_about_half_its_window_unread_and_is_dropped_within_the_send_timeout()
+    {
+        await using var app = await StartAsync(sendTimeout: SendTimeout);
+        AddSeries(app.Registry(), 2_000);
+        using var client = await RawHttp.ConnectAsync(app.Address());
+
+        var (held, droppedAfter) = await HoldUntilDroppedAsync(app, client, RawHttp.WebSocketHandshake(app.Address(), "/v1/usage/ws?family=requests_total"));
+
+        TestContext.Out.WriteLine($"held {held} bytes unread (receive buffer {client.Socket.ReceiveBufferSize}), dropped after {droppedAfter.TotalSeconds:F1} s");
+        Value(app, "metrics_live_clients").ShouldBe(0);
+        droppedAfter.ShouldBeLessThan(DropDeadline);
+        held.ShouldBeLessThanOrEqualTo(HeldLimit(client));
+    }
+
+    [Test]
+    public async Task Sse_client_that_reads_nothing_of_a_tiny_query_is_padded_until_it_must_show_it_and_dropped()
+    {
+        await using var app = await StartAsync(sendTimeout: SendTimeout);
+        app.Registry().CreateCounter("requests", "Requests.");
+        using var client = await RawHttp.ConnectAsync(app.Address());
+
+        var (held, droppedAfter) = await HoldUntilDroppedAsync(app, client, $"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
+
+        TestContext.Out.WriteLine($"held {held} bytes unread (receive buffer {client.Socket.ReceiveBufferSize}), dropped after {droppedAfter.TotalSeconds:F1} s");
+        Value(app, "metrics_live_clients").ShouldBe(0);
+        // One send timeout without a sign of reading, the padding, then one more in which the client could have read it.
+        droppedAfter.ShouldBeGreaterThanOrEqualTo(SendTimeout * 2);
+        droppedAfter.ShouldBeLessThan(DropDeadline);
+        held.ShouldBeLessThanOrEqualTo(HeldLimit(client));
+        var stream = await client.ReadToEndAsync(TimeSpan.FromSeconds(10));
+        stream.ShouldContain("\r\n: ");
     }
 
     [Test]
@@ -59,39 +95,49 @@ public sealed class SlowLiveClientTests
     [Test]
     public async Task Sse_client_that_reads_once_a_second_is_never_dropped_and_misses_no_point()
     {
-        await using var app = await StartAsync(sendTimeout: TimeSpan.FromSeconds(5));
+        await using var app = await StartAsync(sendTimeout: SendTimeout);
         AddSeries(app.Registry(), 2_000);
-        using var client = await RawHttp.ConnectAsync(app.Address());
-        await client.SendAsync($"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
-        var received = new MemoryStream();
-        var buffer = new byte[1 << 20];
 
-        for (var second = 0; second < 8; second++)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            while (client.Socket.Available > 0)
-            {
-                received.Write(buffer, 0, client.Socket.Receive(buffer));
-            }
-        }
+        using var client = await RawHttp.ConnectAsync(app.Address());
+
+        var events = CompleteEvents(await ReadStreamOnceASecondAsync(app, client, ReadingTime));
 
         Value(app, "metrics_live_clients_dropped_total").ShouldBe(0);
         Value(app, "metrics_live_clients").ShouldBe(1);
-        var events = CompleteEvents(Encoding.ASCII.GetString(received.ToArray()));
         events.Count.ShouldBeGreaterThanOrEqualTo(3);
         ShouldFollowOnWithoutGaps(events);
     }
 
     [Test]
-    public async Task WebSocket_client_that_reads_once_a_second_is_never_dropped_and_misses_no_point()
+    public async Task Sse_client_of_a_tiny_query_that_reads_once_a_second_is_padded_never_dropped_and_misses_no_point()
     {
-        await using var app = await StartAsync(sendTimeout: TimeSpan.FromSeconds(5));
-        AddSeries(app.Registry(), 2_000);
+        await using var app = await StartAsync(sendTimeout: SendTimeout);
+        app.Registry().CreateCounter("requests", "Requests.");
+
+        using var client = await RawHttp.ConnectAsync(app.Address());
+
+        var stream = await ReadStreamOnceASecondAsync(app, client, ReadingTime);
+
+        Value(app, "metrics_live_clients_dropped_total").ShouldBe(0);
+        Value(app, "metrics_live_clients").ShouldBe(1);
+        // Its small messages never shrink its window, so it was padded to show that it reads; it did, every time.
+        stream.ShouldContain("\r\n: ");
+        var events = CompleteEvents(stream);
+        events.Count.ShouldBeGreaterThanOrEqualTo(6);
+        ShouldFollowOnWithoutGaps(events);
+    }
+
+    [TestCase(0)]
+    [TestCase(2_000)]
+    public async Task WebSocket_client_that_reads_once_a_second_is_never_dropped_and_misses_no_point(int series)
+    {
+        await using var app = await StartAsync(sendTimeout: SendTimeout);
+        AddSeries(app.Registry(), series);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/v1/usage/ws?family=requests_total"), CancellationToken.None);
         var messages = new List<JsonElement>();
 
-        for (var second = 0; second < 8; second++)
+        for (var second = 0; second < ReadingTime.TotalSeconds; second++)
         {
             messages.Add(await LiveSockets.ReceiveAsync(socket, TimeSpan.FromSeconds(10)));
             await Task.Delay(TimeSpan.FromSeconds(1));
@@ -158,6 +204,51 @@ public sealed class SlowLiveClientTests
         {
             routes.WithLabels($"/a/rather/long/route/template/{i}").Inc();
         }
+    }
+
+    // What a client that reads nothing can be left holding: the server sends while the window it offers is at least
+    // half the largest it offered, which is about its receive buffer; then the chunk in hand; and up to a chunk more,
+    // as its kernel's accounting of segments leaves the window a little under the buffer. Without the flow control it
+    // would hold all of the buffer.
+    private static int HeldLimit(RawHttp client) => client.Socket.ReceiveBufferSize / 2 + 2 * LiveSession.ChunkBytes;
+
+    /// <summary>The raw response of the stream of <c>requests_total</c>, read once a second for <paramref name="duration"/>.</summary>
+    private static async Task<string> ReadStreamOnceASecondAsync(WebApplication app, RawHttp client, TimeSpan duration)
+    {
+        await client.SendAsync($"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
+        var received = new MemoryStream();
+        var buffer = new byte[1 << 20];
+        for (var second = 0; second < duration.TotalSeconds; second++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            while (client.Socket.Available > 0)
+            {
+                received.Write(buffer, 0, client.Socket.Receive(buffer));
+            }
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads nothing until the client is dropped: the most bytes its socket held
+    /// unread meanwhile, and how long it took.
+    /// </summary>
+    private static async Task<(int Held, TimeSpan DroppedAfter)> HoldUntilDroppedAsync(WebApplication app, RawHttp client, string request)
+    {
+        var started = Stopwatch.StartNew();
+        await client.SendAsync(request);
+        var held = 0;
+        while (Value(app, "metrics_live_clients_dropped_total") == 0)
+        {
+            started.Elapsed.ShouldBeLessThan(DropDeadline, "the client was not dropped in time");
+            held = Math.Max(held, client.Socket.Available);
+            await Task.Delay(20);
+        }
+
+        var droppedAfter = started.Elapsed;
+        Value(app, "metrics_live_clients_dropped_total").ShouldBe(1);
+        return (held, droppedAfter);
     }
 
     private static double Value(WebApplication app, string family) => app.Registry().ValueOf(family);
