@@ -4,7 +4,8 @@
 #   1. 500 SSE and 500 WebSocket clients that connect and never read, for 60 s, beside 1 Hz readers of each kind:
 #      resident memory and the kernel's TCP memory (/proc/net/sockstat, and from ss the server's sockets apart from
 #      the clients') before, at peak and after; when the non-readers are dropped (metrics_live_clients_dropped_total);
-#      every one must be, and no reader. The limits: resident memory +100 MB, the server's sockets +32,000 pages.
+#      every one must be, and no reader. The limits: resident memory +100 MB, the machine's kernel TCP memory +32,000
+#      pages at peak (the clients' unread receive queues included; the server's sockets alone are reported beside it).
 #   2. chat throughput under wrk with no scrapers, then beside 200 concurrent scrapers looping on /metrics: the ratio,
 #      scrapes per second and collections per scrape (metrics_scrape_collections_total).
 # The gateway is always stopped, whatever happens.

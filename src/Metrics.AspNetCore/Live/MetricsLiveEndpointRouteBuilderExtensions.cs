@@ -54,8 +54,12 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
     /// <c>id</c> is the last point's sequence number. Clients with the same query share each serialized message; at most
     /// <see cref="PrometheusMetricsOptions.LiveClientLimit"/> stream and WebSocket clients are served at once (the next
     /// gets a 503). A client that falls behind gets one update covering every point since, so it never holds more than
-    /// the message in hand; one that takes nothing for <see cref="PrometheusMetricsOptions.LiveSendTimeout"/> is dropped.
-    /// A disconnect frees its subscription. Its requests are not recorded by the request metrics.
+    /// the message in hand. On Linux, bytes go out only while the client's TCP window is at least half the largest it
+    /// advertised, so one that stops reading holds about half its window unread; one whose window stays under half for
+    /// <see cref="PrometheusMetricsOptions.LiveSendTimeout"/> is dropped, and one whose messages are too small to shrink
+    /// its window is first sent comment lines, which <c>EventSource</c> ignores, until they do. A client that reads
+    /// nothing is dropped within twice <see cref="PrometheusMetricsOptions.LiveSendTimeout"/>. A disconnect frees its
+    /// subscription. Its requests are not recorded by the request metrics.
     /// </summary>
     /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
     /// <param name="pattern">The route; <c>/v1/usage/stream</c> by default.</param>

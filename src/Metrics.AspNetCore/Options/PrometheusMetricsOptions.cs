@@ -129,8 +129,10 @@ public sealed class PrometheusMetricsOptions
 
     /// <summary>
     /// How long a live client may take in nothing: a write it does not take up in this time (its connection's buffers
-    /// stay full), or, on WebSocket, a ping it does not answer, drops it, counted in
-    /// <c>metrics_live_clients_dropped_total</c>. 10 seconds by default; at least one second.
+    /// stay full, or on Linux its TCP window stays under half the largest it advertised), or, on WebSocket, a ping it
+    /// does not answer, drops it, counted in <c>metrics_live_clients_dropped_total</c>. A stream client whose messages
+    /// are too small to fill its window and that shows no sign of reading for this long is padded until it must, and
+    /// dropped after as long again if it does not. 10 seconds by default; at least one second.
     /// </summary>
     public TimeSpan LiveSendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
