@@ -20,7 +20,7 @@ internal static class LiveSession
 
     /// <summary>
     /// The most padding sent to find out whether a client reads. A client whose window is so large that this cannot
-    /// shrink it is given the benefit of the doubt for another send timeout; on the default buffers of Linux, a tenth
+    /// shrink it is given the benefit of the doubt for another send timeout; on Linux's default buffers, under a third
     /// of this suffices.
     /// </summary>
     public const int ProbeBytesLimit = 256 * 1024;

@@ -17,8 +17,9 @@ internal readonly record struct TcpWindow(long PeerWindow, long Acknowledged, lo
     private const int IpProtocolTcp = 6;
     private const int TcpInfoOption = 11;
 
-    // Offsets in struct tcp_info (include/uapi/linux/tcp.h, in the machine's byte order), which only ever grows at its end: eight one-byte fields,
-    // then 24 __u32 from tcpi_rto to tcpi_total_retrans, then the __u64 and __u32 fields in their declared order.
+    // Offsets in struct tcp_info (include/uapi/linux/tcp.h, in the machine's byte order), which only ever grows at its
+    // end: eight one-byte fields, then 24 __u32 from tcpi_rto to tcpi_total_retrans, then the __u64 and __u32 fields in
+    // their declared order.
     private const int BytesAckedOffset = 120;
     private const int NotSentBytesOffset = 144;
     private const int BytesSentOffset = 200;
