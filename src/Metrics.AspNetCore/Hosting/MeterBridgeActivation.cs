@@ -20,11 +20,11 @@ internal sealed class MeterBridgeActivation(MetricRegistry registry, IOptions<Pr
         var settings = options.Value;
         if (settings.EnableMeterBridge && _bridge is null)
         {
-            var bridgeOptions = new MeterBridgeOptions { MeterScope = services.GetService(typeof(IMeterFactory)) };
-            if (settings.MeterBridgeMeters is { } meters)
+            var bridgeOptions = new MeterBridgeOptions
             {
-                bridgeOptions.Meters = [.. meters];
-            }
+                MeterScope = services.GetService(typeof(IMeterFactory)),
+                Meters = settings.MeterBridgeMeters is { } meters ? [.. meters] : [.. PrometheusMetricsOptions.DefaultMeterBridgeMeters],
+            };
 
             _bridge = registry.AddMeterBridge(bridgeOptions);
         }

@@ -29,6 +29,14 @@ public sealed class PrometheusMetricsOptions
         new ReadOnlyCollection<double>([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 
     /// <summary>
+    /// The meters <see cref="EnableMeterBridge"/> bridges when <see cref="MeterBridgeMeters"/> is null: ASP.NET Core's
+    /// <c>Microsoft.AspNetCore.Hosting</c> and <c>Microsoft.AspNetCore.Server.Kestrel</c>, <c>System.Net.Http</c> and
+    /// the runtime's <c>System.Runtime</c>.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultMeterBridgeMeters { get; } = new ReadOnlyCollection<string>(
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"]);
+
+    /// <summary>
     /// Prepended to the name of every metric the adapter registers, for example <c>gateway_</c> gives
     /// <c>gateway_http_requests_total</c>. Empty by default. The prefixed names must be valid Prometheus names.
     /// </summary>
@@ -78,11 +86,22 @@ public sealed class PrometheusMetricsOptions
 
     /// <summary>
     /// The meters <see cref="EnableMeterBridge"/> bridges: exact names, or prefixes ending in <c>*</c>, ignoring case.
-    /// Null, the default, means <see cref="MeterBridgeOptions.DefaultMeters"/>.
+    /// Null, the default, means <see cref="DefaultMeterBridgeMeters"/>.
     /// </summary>
     /// <remarks>Null rather than pre-filled so that binding a list from configuration replaces the defaults instead of appending to them.</remarks>
 #pragma warning disable CA2227 // Settable so configuration binding and object initializers can replace the whole selection.
     public IList<string>? MeterBridgeMeters { get; set; }
+#pragma warning restore CA2227
+
+    /// <summary>
+    /// The quantiles every JSON endpoint estimates for histograms, each between 0 and 1, strictly increasing: the
+    /// snapshot's <c>quantiles</c> of each histogram series and aggregate, and the history's per-point
+    /// <c>quantiles</c> of <c>AddPrometheusMetricsHistory</c> (which the dashboard charts). Null, the default, means
+    /// <see cref="MetricHistoryOptions.DefaultQuantiles"/>: 0.5, 0.95 and 0.99.
+    /// </summary>
+    /// <remarks>Null rather than pre-filled so that binding a list from configuration replaces the defaults instead of appending to them.</remarks>
+#pragma warning disable CA2227 // Settable so configuration binding and object initializers can replace the whole set.
+    public IList<double>? Quantiles { get; set; }
 #pragma warning restore CA2227
 
     /// <summary>
@@ -110,8 +129,7 @@ public sealed class PrometheusMetricsOptions
     public TimeSpan ScrapeMinimumInterval { get; set; } = ScrapeCacheOptions.DefaultMinimumInterval;
 
     /// <summary>
-    /// The longest query string, in characters, that <c>/v1/usage</c> and the history, stream and WebSocket endpoints
-    /// accept; a longer one gets 414 with a JSON error. 4096 by default: a dashboard's query is a few hundred.
+    /// The longest query string, in characters, that the snapshot, history, stream and WebSocket endpoints accept; a longer one gets 414 with a JSON error. 4096 by default: a dashboard's query is a few hundred.
     /// </summary>
     public int QueryLengthLimit { get; set; } = 4096;
 
@@ -141,6 +159,9 @@ public sealed class PrometheusMetricsOptions
     /// Requests without an <c>Origin</c> header (non-browser clients) are always allowed.
     /// </summary>
     public IList<string> LiveAllowedOrigins { get; } = [];
+
+    /// <summary>The quantiles the JSON endpoints estimate: <see cref="Quantiles"/> or the default set.</summary>
+    internal IReadOnlyList<double> QuantilesOrDefault => Quantiles is { } quantiles ? [.. quantiles] : MetricHistoryOptions.DefaultQuantiles;
 
     /// <summary>The scrape cache settings these options describe.</summary>
     internal ScrapeCacheOptions ToScrapeCacheOptions() => new() { CacheDuration = ScrapeCacheDuration, MinimumInterval = ScrapeMinimumInterval };

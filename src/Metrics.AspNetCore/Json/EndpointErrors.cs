@@ -18,7 +18,7 @@ internal static class EndpointErrors
         }
 
         // Serialized whole, then written through the stream: an error is small, and the body pipe may be what broke.
-        var body = JsonSerializer.SerializeToUtf8Bytes(new EndpointError { Error = code, Message = message }, EndpointJsonContext.Default.EndpointError);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new EndpointError { Error = code, Message = message }, MetricsJsonContext.Default.EndpointError);
         response.StatusCode = status;
         response.ContentType = JsonContentType;
         response.ContentLength = body.Length;

@@ -23,29 +23,30 @@ namespace Microsoft.AspNetCore.Builder;
 /// <see cref="PrometheusMetricsOptions.QueryLengthLimit"/> a 414, and other methods than <c>GET</c> a 405, each with a
 /// JSON error.
 /// </remarks>
-public static class MetricsLiveEndpointRouteBuilderExtensions
+public static class PrometheusMetricsLiveEndpointRouteBuilderExtensions
 {
-    private const string HistoryRegistration = nameof(MetricHistoryServiceCollectionExtensions.AddPrometheusMetricsHistory);
+    private const string HistoryRegistration = nameof(PrometheusMetricsServiceCollectionExtensions.AddPrometheusMetricsHistory);
 
     /// <summary>
     /// Maps a JSON window of the sampler's points: shared <c>timestamps</c>, and per family and series the per-point
-    /// <c>rate</c> (counters, histograms, summaries; per second, reset-aware), <c>value</c> (gauges), <c>p50</c>,
-    /// <c>p95</c>, <c>p99</c> and <c>average</c> (histograms, over each interval), and the window's <c>increase</c>.
-    /// Unknown points are <c>null</c>.
+    /// <c>rate</c> (counters, histograms, summaries; per second, reset-aware), <c>value</c> (gauges), <c>quantiles</c>
+    /// (histograms: each of <see cref="PrometheusMetricsOptions.Quantiles"/> over each interval) and <c>average</c>
+    /// (histograms and summaries), and the window's <c>increase</c>. Unknown points, like every non-finite number, are
+    /// <c>null</c>.
     /// </summary>
     /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
-    /// <param name="pattern">The route; <c>/v1/usage/history</c> by default.</param>
+    /// <param name="pattern">The route; <c>/metrics/history</c> by default.</param>
     /// <returns>The endpoint's convention builder, for <c>.RequireAuthorization()</c>, <c>.RequireHost(…)</c> and the like.</returns>
     /// <exception cref="InvalidOperationException">The services of <c>AddPrometheusMetrics</c> or <c>AddPrometheusMetricsHistory</c> are missing.</exception>
-    public static IEndpointConventionBuilder MapMetricsUsageHistory(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage/history")
+    public static IEndpointConventionBuilder MapPrometheusMetricsHistory(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/metrics/history")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var endpoint = new HistoryEndpoint(
-            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsageHistory)),
-            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapMetricsUsageHistory), HistoryRegistration),
+            PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapPrometheusMetricsHistory)),
+            PrometheusMetricsServices.Resolve<MetricHistory>(services, nameof(MapPrometheusMetricsHistory), HistoryRegistration),
             OptionsOf(services));
-        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync)).WithDisplayName("Metrics usage history");
+        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync)).WithDisplayName("Metrics history");
     }
 
     /// <summary>
@@ -58,21 +59,21 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
     /// A disconnect frees its subscription. Its requests are not recorded by the request metrics.
     /// </summary>
     /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
-    /// <param name="pattern">The route; <c>/v1/usage/stream</c> by default.</param>
+    /// <param name="pattern">The route; <c>/metrics/stream</c> by default.</param>
     /// <returns>The endpoint's convention builder.</returns>
     /// <exception cref="InvalidOperationException">The services of <c>AddPrometheusMetrics</c> or <c>AddPrometheusMetricsHistory</c> are missing.</exception>
-    public static IEndpointConventionBuilder MapMetricsUsageStream(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage/stream")
+    public static IEndpointConventionBuilder MapPrometheusMetricsStream(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/metrics/stream")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var endpoint = new LiveStreamEndpoint(LiveRequestsOf(services, nameof(MapMetricsUsageStream)));
+        var endpoint = new LiveStreamEndpoint(LiveRequestsOf(services, nameof(MapPrometheusMetricsStream)));
         return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync))
-            .WithDisplayName("Metrics usage stream")
+            .WithDisplayName("Metrics stream")
             .WithMetadata(RequestMetricsExclusion.Instance);
     }
 
     /// <summary>
-    /// Maps a WebSocket that pushes the same messages as <see cref="MapMetricsUsageStream"/>, one text message a second;
+    /// Maps a WebSocket that pushes the same messages as <see cref="MapPrometheusMetricsStream"/>, one text message a second;
     /// the client only closes it. WebSocket support comes with the endpoint: no <c>UseWebSockets</c> is needed. A
     /// request that is not a WebSocket upgrade gets a 400; one from a page of another origin than the server's own and
     /// <see cref="PrometheusMetricsOptions.LiveAllowedOrigins"/> a 403. The server pings the client every
@@ -80,20 +81,20 @@ public static class MetricsLiveEndpointRouteBuilderExtensions
     /// and later), as it does one that takes nothing for that long.
     /// </summary>
     /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
-    /// <param name="pattern">The route; <c>/v1/usage/ws</c> by default.</param>
+    /// <param name="pattern">The route; <c>/metrics/ws</c> by default.</param>
     /// <returns>The endpoint's convention builder.</returns>
     /// <exception cref="InvalidOperationException">The services of <c>AddPrometheusMetrics</c> or <c>AddPrometheusMetricsHistory</c> are missing.</exception>
-    public static IEndpointConventionBuilder MapMetricsUsageWebSocket(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage/ws")
+    public static IEndpointConventionBuilder MapPrometheusMetricsWebSocket(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/metrics/ws")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var endpoint = new LiveWebSocketEndpoint(
-            LiveRequestsOf(services, nameof(MapMetricsUsageWebSocket)), new LiveOrigins(OptionsOf(services).LiveAllowedOrigins));
+            LiveRequestsOf(services, nameof(MapPrometheusMetricsWebSocket)), new LiveOrigins(OptionsOf(services).LiveAllowedOrigins));
         var pipeline = endpoints.CreateApplicationBuilder();
         pipeline.UseWebSockets();
         pipeline.Run(endpoint.HandleAsync);
         return endpoints.Map(pattern, pipeline.Build())
-            .WithDisplayName("Metrics usage WebSocket")
+            .WithDisplayName("Metrics WebSocket")
             .WithMetadata(RequestMetricsExclusion.Instance);
     }
 

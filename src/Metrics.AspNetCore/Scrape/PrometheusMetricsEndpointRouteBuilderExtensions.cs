@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Maps the metrics endpoints. Both return their convention builder, so they can be protected the ASP.NET way.</summary>
+/// <summary>Maps the Prometheus scrape endpoint.</summary>
 public static class PrometheusMetricsEndpointRouteBuilderExtensions
 {
     /// <summary>
@@ -41,27 +41,5 @@ public static class PrometheusMetricsEndpointRouteBuilderExtensions
         return endpoints.Map(pattern, EndpointErrors.AllowingOnly(MetricsEndpoint.Methods, endpoint.HandleAsync))
             .WithDisplayName("Prometheus metrics")
             .WithMetadata(RequestMetricsExclusion.Instance);
-    }
-
-    /// <summary>
-    /// Maps a JSON view of the registry in the service provider, for dashboards and fleet tools that do not speak
-    /// Prometheus: every family with its type, help, label names and series; counters and gauges as numbers;
-    /// histograms with count, sum, cumulative buckets and estimated p50, p90 and p99. <c>?family=name</c>, repeatable,
-    /// keeps the named families; <c>?prefix=p</c> keeps families whose name starts with <c>p</c>. A query string longer
-    /// than <see cref="PrometheusMetricsOptions.QueryLengthLimit"/> gets 414, other methods than <c>GET</c> 405, both
-    /// with a JSON error.
-    /// </summary>
-    /// <param name="endpoints">The route builder, typically the <c>WebApplication</c>.</param>
-    /// <param name="pattern">The route; <c>/v1/usage</c> by default.</param>
-    /// <returns>The endpoint's convention builder, for <c>.RequireAuthorization()</c>, <c>.RequireHost(…)</c> and the like.</returns>
-    /// <exception cref="InvalidOperationException">No <see cref="MetricRegistry"/> is registered.</exception>
-    public static IEndpointConventionBuilder MapMetricsUsage(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/v1/usage")
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var services = endpoints.ServiceProvider;
-        var options = services.GetService<IOptions<PrometheusMetricsOptions>>()?.Value ?? new PrometheusMetricsOptions();
-        var endpoint = new UsageEndpoint(PrometheusMetricsServices.Resolve<MetricRegistry>(services, nameof(MapMetricsUsage)), options.QueryLengthLimit);
-        return endpoints.Map(pattern, EndpointErrors.AllowingOnly([HttpMethods.Get], endpoint.HandleAsync))
-            .WithDisplayName("Metrics usage");
     }
 }

@@ -1,20 +1,20 @@
 namespace Metrics.AspNetCore;
 
-// The JSON shape of the usage endpoint, one type per level of the document. Property order is the order in the JSON;
-// names are camelCased by UsageJsonContext, and null properties are left out.
+// The JSON shape of the snapshot endpoint, one type per level of the document. Property order is the order in the JSON;
+// names are camelCased by MetricsJsonContext, null properties are left out, and non-finite numbers are written as null.
 
 /// <summary>The whole document: when it was collected, and the families that passed the query's filters.</summary>
-internal sealed class UsageDocument
+internal sealed class SnapshotDocument
 {
     /// <summary>When the registry was collected, in UTC.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
     /// <summary>The families, sorted by name.</summary>
-    public required IReadOnlyList<UsageFamily> Families { get; init; }
+    public required IReadOnlyList<SnapshotFamily> Families { get; init; }
 }
 
 /// <summary>One family, as exposed to Prometheus.</summary>
-internal sealed class UsageFamily
+internal sealed class SnapshotFamily
 {
     /// <summary>The exposed name; counters end in <c>_total</c>.</summary>
     public required string Name { get; init; }
@@ -27,18 +27,18 @@ internal sealed class UsageFamily
     public required IReadOnlyList<string> LabelNames { get; init; }
 
     /// <summary>The series in exposition order.</summary>
-    public required IReadOnlyList<UsageSeries> Series { get; init; }
+    public required IReadOnlyList<SnapshotSeries> Series { get; init; }
 
     /// <summary>
     /// For a histogram family, every series summed like PromQL's <c>sum by (le)</c>, with its quantiles: the figures
     /// a dashboard shows for the whole family. Its labels are empty. Null for other types and for families without
     /// series.
     /// </summary>
-    public UsageSeries? Aggregate { get; init; }
+    public SnapshotSeries? Aggregate { get; init; }
 }
 
 /// <summary>One series: <see cref="Value"/> for counters and gauges; the histogram fields otherwise.</summary>
-internal sealed class UsageSeries
+internal sealed class SnapshotSeries
 {
     /// <summary>Label name to value, in the family's label order; empty for an unlabeled series.</summary>
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
@@ -53,33 +53,28 @@ internal sealed class UsageSeries
     public double? Sum { get; init; }
 
     /// <summary>The cumulative counts of the finite buckets of a histogram; the <c>+Inf</c> bucket is <see cref="Count"/>.</summary>
-    public IReadOnlyList<UsageBucket>? Buckets { get; init; }
+    public IReadOnlyList<SnapshotBucket>? Buckets { get; init; }
 
-    /// <summary>The estimated median, as PromQL's <c>histogram_quantile</c> would give; null without observations.</summary>
-    public double? P50 { get; init; }
-
-    /// <summary>The estimated 90th percentile; null without observations.</summary>
-    public double? P90 { get; init; }
-
-    /// <summary>The estimated 99th percentile; null without observations.</summary>
-    public double? P99 { get; init; }
-
-    /// <summary>A summary's quantiles over its sliding window, as it computes them; null for other types.</summary>
-    public IReadOnlyList<UsageQuantile>? Quantiles { get; init; }
+    /// <summary>
+    /// A histogram's quantiles, those of <c>PrometheusMetricsOptions.Quantiles</c> estimated as PromQL's
+    /// <c>histogram_quantile</c> would (null values without observations); a summary's quantiles over its sliding
+    /// window, as it computes them. Null for counters and gauges.
+    /// </summary>
+    public IReadOnlyList<SnapshotQuantile>? Quantiles { get; init; }
 }
 
-/// <summary>One quantile of a summary.</summary>
-internal sealed class UsageQuantile
+/// <summary>One quantile of a histogram or a summary.</summary>
+internal sealed class SnapshotQuantile
 {
     /// <summary>The quantile, such as 0.99.</summary>
     public required double Quantile { get; init; }
 
-    /// <summary>Its value over the window; NaN when the window holds no observation.</summary>
+    /// <summary>Its value; NaN (written as null) without observations.</summary>
     public required double Value { get; init; }
 }
 
 /// <summary>One finite histogram bucket.</summary>
-internal sealed class UsageBucket
+internal sealed class SnapshotBucket
 {
     /// <summary>The inclusive upper bound.</summary>
     public required double Le { get; init; }

@@ -9,7 +9,7 @@ namespace Metrics.AspNetCore;
 /// pass both.
 /// </summary>
 /// <remarks>A query string longer than the configured limit gets 414; repeating a name selects its family once.</remarks>
-internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimit)
+internal sealed class SnapshotEndpoint(MetricRegistry registry, IReadOnlyList<double> quantiles, int queryLengthLimit)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -19,19 +19,19 @@ internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimi
         }
 
         var query = context.Request.Query;
-        var document = new UsageDocument
+        var document = new SnapshotDocument
         {
             Timestamp = DateTimeOffset.UtcNow,
             Families = Select(registry.Collect(), query["family"], query["prefix"].ToString()),
         };
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsJsonAsync(document, UsageJsonContext.Default.UsageDocument, EndpointErrors.JsonContentType, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(document, MetricsJsonContext.Default.SnapshotDocument, EndpointErrors.JsonContentType, context.RequestAborted);
     }
 
-    private static List<UsageFamily> Select(MetricsSnapshot snapshot, StringValues names, string prefix)
+    private List<SnapshotFamily> Select(MetricsSnapshot snapshot, StringValues names, string prefix)
     {
         HashSet<string>? named = names.Count == 0 ? null : new(names!, StringComparer.Ordinal);
-        var families = new List<UsageFamily>(snapshot.Families.Count);
+        var families = new List<SnapshotFamily>(snapshot.Families.Count);
         foreach (var family in snapshot.Families)
         {
             if (family.Name.StartsWith(prefix, StringComparison.Ordinal) && (named is null || named.Contains(family.Name)))
@@ -43,15 +43,15 @@ internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimi
         return families;
     }
 
-    private static UsageFamily ToJson(FamilySnapshot family)
+    private SnapshotFamily ToJson(FamilySnapshot family)
     {
-        var series = new UsageSeries[family.Series.Count];
+        var series = new SnapshotSeries[family.Series.Count];
         for (var i = 0; i < series.Length; i++)
         {
             series[i] = ToJson(family.LabelNames, family.Series[i]);
         }
 
-        return new UsageFamily
+        return new SnapshotFamily
         {
             Name = family.Name,
             Type = MetricTypeNames.Of(family.Type),
@@ -62,7 +62,7 @@ internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimi
         };
     }
 
-    private static UsageSeries? Aggregate(FamilySnapshot family)
+    private SnapshotSeries? Aggregate(FamilySnapshot family)
     {
         if (family.Type != MetricType.Histogram || family.Series.Count == 0)
         {
@@ -78,7 +78,7 @@ internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimi
         return ToJson(new Dictionary<string, string>(0, StringComparer.Ordinal), HistogramSnapshot.Add(histograms));
     }
 
-    private static UsageSeries ToJson(IReadOnlyList<string> labelNames, SeriesSnapshot series)
+    private SnapshotSeries ToJson(IReadOnlyList<string> labelNames, SeriesSnapshot series)
     {
         var labels = new Dictionary<string, string>(labelNames.Count, StringComparer.Ordinal);
         for (var i = 0; i < labelNames.Count; i++)
@@ -88,38 +88,34 @@ internal sealed class UsageEndpoint(MetricRegistry registry, int queryLengthLimi
 
         if (series.Summary is { } summary)
         {
-            var quantiles = new UsageQuantile[summary.Quantiles.Count];
+            var quantiles = new SnapshotQuantile[summary.Quantiles.Count];
             for (var i = 0; i < quantiles.Length; i++)
             {
-                quantiles[i] = new UsageQuantile { Quantile = summary.Quantiles[i], Value = summary.Values[i] };
+                quantiles[i] = new SnapshotQuantile { Quantile = summary.Quantiles[i], Value = summary.Values[i] };
             }
 
-            return new UsageSeries { Labels = labels, Count = summary.Count, Sum = summary.Sum, Quantiles = quantiles };
+            return new SnapshotSeries { Labels = labels, Count = summary.Count, Sum = summary.Sum, Quantiles = quantiles };
         }
 
         return series.Histogram is { } histogram
             ? ToJson(labels, histogram)
-            : new UsageSeries { Labels = labels, Value = series.Value };
+            : new SnapshotSeries { Labels = labels, Value = series.Value };
     }
 
-    private static UsageSeries ToJson(Dictionary<string, string> labels, HistogramSnapshot histogram)
+    private SnapshotSeries ToJson(Dictionary<string, string> labels, HistogramSnapshot histogram)
     {
-        var buckets = new UsageBucket[histogram.UpperBounds.Count - 1];
+        var buckets = new SnapshotBucket[histogram.UpperBounds.Count - 1];
         for (var i = 0; i < buckets.Length; i++)
         {
-            buckets[i] = new UsageBucket { Le = histogram.UpperBounds[i], Count = histogram.CumulativeCounts[i] };
+            buckets[i] = new SnapshotBucket { Le = histogram.UpperBounds[i], Count = histogram.CumulativeCounts[i] };
         }
 
-        var observed = histogram.Count > 0;
-        return new UsageSeries
+        var estimates = new SnapshotQuantile[quantiles.Count];
+        for (var i = 0; i < estimates.Length; i++)
         {
-            Labels = labels,
-            Count = histogram.Count,
-            Sum = histogram.Sum,
-            Buckets = buckets,
-            P50 = observed ? histogram.Quantile(0.5) : null,
-            P90 = observed ? histogram.Quantile(0.9) : null,
-            P99 = observed ? histogram.Quantile(0.99) : null,
-        };
+            estimates[i] = new SnapshotQuantile { Quantile = quantiles[i], Value = histogram.Count > 0 ? histogram.Quantile(quantiles[i]) : double.NaN };
+        }
+
+        return new SnapshotSeries { Labels = labels, Count = histogram.Count, Sum = histogram.Sum, Buckets = buckets, Quantiles = estimates };
     }
 }
