@@ -1,7 +1,7 @@
-namespace Metrics.Tests;
+namespace Metrics.Testing;
 
 /// <summary>Starts writers together on dedicated threads, so they really contend, and waits for all of them.</summary>
-internal static class Concurrently
+public static class Concurrently
 {
     public static void Run(int threads, Action<int> body)
     {

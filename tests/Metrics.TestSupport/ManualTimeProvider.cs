@@ -1,7 +1,7 @@
-namespace Metrics.Tests;
+namespace Metrics.Testing;
 
 /// <summary>A clock that moves only when a test advances it, so expiry tests never sleep.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private long _ticks;
 

@@ -238,7 +238,7 @@ public sealed class MetricsEndpointTests
                 app.UseAuthentication();
                 app.UseAuthorization();
                 app.MapPrometheusMetrics().RequireAuthorization();
-                app.MapMetricsUsage().RequireAuthorization();
+                app.MapPrometheusMetricsSnapshot().RequireAuthorization();
             },
             configureBuilder: static builder =>
             {
@@ -248,7 +248,7 @@ public sealed class MetricsEndpointTests
             });
         var client = app.GetTestClient();
 
-        foreach (var path in new[] { "/metrics", "/v1/usage" })
+        foreach (var path in new[] { "/metrics", "/metrics/snapshot" })
         {
             (await client.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, path);
             using var authorized = new HttpRequestMessage(HttpMethod.Get, path);
@@ -263,13 +263,13 @@ public sealed class MetricsEndpointTests
         await using var app = await TestApplications.StartAsync(static app =>
         {
             app.MapPrometheusMetrics().RequireHost("*:9464");
-            app.MapMetricsUsage().RequireHost("*:9464");
+            app.MapPrometheusMetricsSnapshot().RequireHost("*:9464");
         });
         var publicClient = app.GetTestClient();
         var internalClient = app.GetTestClient();
         internalClient.BaseAddress = new Uri("http://gateway.internal:9464/");
 
-        foreach (var path in new[] { "metrics", "v1/usage" })
+        foreach (var path in new[] { "metrics", "metrics/snapshot" })
         {
             (await publicClient.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
             (await internalClient.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK, path);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Gateway.Tests.Support;
+namespace Metrics.Testing.GatewayHarness;
 
 /// <summary>Request bodies of the three APIs.</summary>
 internal static class Requests

@@ -1,4 +1,4 @@
-namespace Gateway.Tests.Support;
+namespace Metrics.Testing.GatewayHarness;
 
 /// <summary>
 /// The configuration a test gateway starts with: two OpenAI-style and two Anthropic-style simulated providers that

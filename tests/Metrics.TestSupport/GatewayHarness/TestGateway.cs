@@ -8,7 +8,7 @@ using Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gateway.Tests.Support;
+namespace Metrics.Testing.GatewayHarness;
 
 /// <summary>
 /// The real gateway, built by the same <see cref="GatewayApplication"/> calls as <c>Program.cs</c>, its public and

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Metrics.Testing;
 
-namespace Gateway.Tests.Support;
+namespace Metrics.Testing.GatewayHarness;
 
 /// <summary>A scrape as the strict OpenMetrics parser read it, with lookups by sample name and exact label set.</summary>
 internal sealed class MetricSamples

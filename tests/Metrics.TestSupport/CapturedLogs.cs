@@ -1,15 +1,24 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
-namespace Gateway.Tests.Support;
+namespace Metrics.Testing;
 
-/// <summary>Every log entry a test gateway writes, with its structured values, so tests can search what was logged.</summary>
-internal sealed class CapturedLogs : ILoggerProvider
+/// <summary>
+/// Every entry an application logs, at every level, with its exception and structured values, so a test can say what
+/// reached the log and how loudly.
+/// </summary>
+public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<Entry> _entries = new();
 
-    public IReadOnlyCollection<string> Entries => [.. _entries.Select(entry => entry.Text)];
+    public IReadOnlyCollection<Entry> Entries => _entries;
 
-    public string All => string.Join('\n', Entries);
+    /// <summary>Every entry as one line: level, category, message, structured values and exception.</summary>
+    public string All => string.Join('\n', _entries.Select(static entry => entry.Text));
+
+    /// <summary>Entries above Debug that carry an exception, and so a stack trace, as lines for an assertion message.</summary>
+    public string[] StackTracesAboveDebug =>
+        [.. _entries.Where(static entry => entry.Level > LogLevel.Debug && entry.Exception is not null).Select(static entry => $"{entry.Level} {entry.Category}: {entry.Message} {entry.Exception}")];
 
     /// <summary>The entries at <paramref name="level"/> or above.</summary>
     public IReadOnlyList<Entry> AtLeast(LogLevel level) => [.. _entries.Where(entry => entry.Level >= level)];

@@ -1,4 +1,4 @@
-namespace Gateway.Tests.Support;
+namespace Metrics.Testing.GatewayHarness;
 
 /// <summary>The secrets the test gateways are configured with; none may ever appear in an output.</summary>
 internal static class TestKeys
