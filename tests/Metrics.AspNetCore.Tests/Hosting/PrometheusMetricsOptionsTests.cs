@@ -41,6 +41,30 @@ public sealed class PrometheusMetricsOptionsTests
     }
 
     [Test]
+    public void Quantiles_bound_from_configuration_feed_the_history_unless_it_sets_its_own()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PrometheusMetrics:Quantiles:0"] = "0.5",
+            ["PrometheusMetrics:Quantiles:1"] = "0.9",
+        }).Build();
+        using var fed = new ServiceCollection()
+            .AddPrometheusMetrics(configuration.GetSection("PrometheusMetrics"))
+            .AddPrometheusMetricsHistory()
+            .BuildServiceProvider();
+        using var own = new ServiceCollection()
+            .AddPrometheusMetrics(configuration.GetSection("PrometheusMetrics"))
+            .AddPrometheusMetricsHistory(static history => history.Quantiles = [0.99])
+            .BuildServiceProvider();
+        using var defaults = new ServiceCollection().AddPrometheusMetrics().AddPrometheusMetricsHistory().BuildServiceProvider();
+
+        fed.GetRequiredService<IOptions<PrometheusMetricsOptions>>().Value.Quantiles.ShouldBe([0.5, 0.9]);
+        fed.GetRequiredService<MetricHistory>().Quantiles.ShouldBe([0.5, 0.9]);
+        own.GetRequiredService<MetricHistory>().Quantiles.ShouldBe([0.99]);
+        defaults.GetRequiredService<MetricHistory>().Quantiles.ShouldBe([0.5, 0.95, 0.99]);
+    }
+
+    [Test]
     public void Code_configuration_runs_after_binding_and_wins()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Section).Build();
@@ -79,6 +103,7 @@ public sealed class PrometheusMetricsOptionsTests
     [TestCase("Prefix", "gate-way_", "PrometheusMetricsOptions.Prefix 'gate-way_' is invalid: it must start with a letter, '_' or ':' and hold only letters, digits, '_' and ':'.")]
     [TestCase("CardinalityLimit", "0", "PrometheusMetricsOptions.CardinalityLimit 0 is invalid: it must be at least 1.")]
     [TestCase("ExcludedPaths:0", "health", "PrometheusMetricsOptions.ExcludedPaths entry 'health' is invalid: a path must start with '/'.")]
+    [TestCase("Quantiles:0", "1.5", "PrometheusMetricsOptions.Quantiles [1.5] is invalid: give at least one quantile, each between 0 and 1 and each greater than the one before, such as 0.5, 0.95, 0.99.")]
     public async Task Invalid_settings_stop_the_host_at_startup_naming_the_setting(string key, string value, string message)
     {
         var builder = WebApplication.CreateSlimBuilder();
