@@ -7,8 +7,8 @@ internal static class FleetGauges
 {
     /// <summary>Registers <c>llm_backends</c>, <c>llm_backends_healthy</c> and <c>llm_models_available</c>.</summary>
     /// <remarks>
-    /// The configured-provider gauge is <c>llm_backends</c>, not the seed's <c>nexus_backends_total</c> pattern:
-    /// <c>_total</c> is reserved for counters, and <c>promtool check metrics</c> rejects a gauge that ends in it.
+    /// The configured-provider gauge is <c>llm_backends</c>, without <c>_total</c>: that suffix is reserved for
+    /// counters, and <c>promtool check metrics</c> rejects a gauge that ends in it.
     /// </remarks>
     public static void Register(GatewayMetrics metrics, ProviderDirectory providers, ModelCatalog models)
     {

@@ -118,7 +118,7 @@ public sealed class SlowLiveClientTests
         await using var app = await StartAsync(sendTimeout: SendTimeout);
         AddSeries(app.Registry(), series);
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/v1/usage/ws?family=requests_total"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/metrics/ws?family=requests_total"), CancellationToken.None);
         var messages = new List<JsonElement>();
 
         for (var second = 0; second < ReadingTime.TotalSeconds; second++)
@@ -198,8 +198,8 @@ public sealed class SlowLiveClientTests
 
     /// <summary>The request for <c>requests_total</c> of the SSE <c>stream</c> or the <c>ws</c> WebSocket endpoint.</summary>
     private static string LiveRequest(WebApplication app, string endpoint) => endpoint == "ws"
-        ? RawHttp.WebSocketHandshake(app.Address(), "/v1/usage/ws?family=requests_total")
-        : $"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n";
+        ? RawHttp.WebSocketHandshake(app.Address(), "/metrics/ws?family=requests_total")
+        : $"GET /metrics/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n";
 
     /// <summary>The raw response of the stream of <c>requests_total</c>, read once a second for <paramref name="duration"/>.</summary>
     private static async Task<string> ReadStreamOnceASecondAsync(WebApplication app, RawHttp client, TimeSpan duration)
