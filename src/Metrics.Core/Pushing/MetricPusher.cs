@@ -23,6 +23,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
     private static readonly MediaTypeHeaderValue TextContentType = MediaTypeHeaderValue.Parse(MetricsExposition.PrometheusTextContentType);
 
     private readonly MetricRegistry _registry;
+    private readonly TimeProvider _waits;
     private readonly HttpClient _client;
     private readonly bool _ownsClient;
     private readonly PushMethod _method;
@@ -45,6 +46,12 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
     /// repeated, or a duration or the attempt count is not positive.
     /// </exception>
     public MetricPusher(MetricRegistry registry, MetricPusherOptions options)
+        : this(registry, options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a pusher whose retry delays and push period run on <paramref name="waits"/>.</summary>
+    internal MetricPusher(MetricRegistry registry, MetricPusherOptions options, TimeProvider waits)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
@@ -66,6 +73,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
         var path = GroupingKey.PathOf(options.Job, [.. options.GroupingLabels]);
         GroupUrl = new Uri(options.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + path);
         _registry = registry;
+        _waits = waits;
         _method = options.Method;
         _interval = options.Interval;
         _timeout = options.Timeout;
@@ -151,7 +159,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
 
     private async Task PushPeriodicallyAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(_interval);
+        using var timer = new PeriodicTimer(_interval, _waits);
         try
         {
             do
@@ -215,7 +223,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
                 return new PushResult(method.Method, GroupUrl, attempt, status, error, message);
             }
 
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _waits, cancellationToken).ConfigureAwait(false);
             delay *= 2;
         }
     }
