@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Metrics;
 
 /// <summary>Where a <see cref="MetricServer"/> listens and how it shares collections between scrapes.</summary>
@@ -9,7 +11,8 @@ public sealed class MetricServerOptions
     /// <summary>
     /// The address and path to serve, for example <c>http://127.0.0.1:9464/metrics</c>. The scheme is <c>http</c>; the
     /// port is not 0 (80 when left out); the host is a name, an IP address, or <c>+</c> (or <c>*</c>) for every interface.
-    /// The server owns the whole port: any other path gets 404. <see cref="DefaultUrl"/> by default.
+    /// The server owns the whole port: any other path gets 404. <see cref="HttpListener"/> routes by the <c>Host</c>
+    /// header, so a scraper must name the host given here; <c>+</c> accepts any. <see cref="DefaultUrl"/> by default.
     /// </summary>
     public string Url { get; set; } = DefaultUrl;
 
