@@ -57,10 +57,13 @@ build_sample_gateway
 
 declare -A replica_pid
 public=() management=()
-for i in 1 2 3; do
-  public[$i]=$(free_loopback_port)
-  management[$i]=$(free_loopback_port)
-done
+choose_replica_ports() {
+  for i in 1 2 3; do
+    public[$i]=$(free_loopback_port)
+    management[$i]=$(free_loopback_port)
+  done
+}
+choose_replica_ports
 export MANAGEMENT_PORT_1=${management[1]} MANAGEMENT_PORT_2=${management[2]} MANAGEMENT_PORT_3=${management[3]}
 export CENTRAL_PORT=$(free_loopback_port)
 global_port=$(free_loopback_port)
@@ -91,12 +94,35 @@ wait_http() {
   failed "$what did not answer $url within 60 s"
 }
 
+# replica_up I: waits until replica I answers on its management listener; fails fast when it exited (a port that
+# another process took between free_loopback_port and the bind).
+replica_up() {
+  local i=$1
+  for _ in $(seq 1 240); do
+    curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:${management[$i]}/health" && return 0
+    kill -0 "${replica_pid[$i]}" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  failed "replica $i did not answer on its management listener within 60 s"
+}
+
 # render TEMPLATE: the config with this run's ports in place of ${...}.
 render() {
   /usr/bin/python3 -c 'import os, string, sys; print(string.Template(open(sys.argv[1]).read()).substitute(os.environ), end="")' "$1"
 }
 
-for i in 1 2 3; do start_replica "$i"; done
+# Ports are handed out free but bound a moment later: replicas that lost theirs to another process start again on new ones.
+for attempt in 1 2 3; do
+  for i in 1 2 3; do start_replica "$i"; done
+  all_up=true
+  for i in 1 2 3; do replica_up "$i" || all_up=false; done
+  $all_up && break
+  [ "$attempt" -lt 3 ] || failed "the replicas could not bind their ports in 3 attempts"
+  echo "a replica lost its port; starting the three again on new ports"
+  for i in 1 2 3; do kill "${replica_pid[$i]}" 2>/dev/null || true; wait "${replica_pid[$i]}" 2>/dev/null || true; done
+  choose_replica_ports
+  export MANAGEMENT_PORT_1=${management[1]} MANAGEMENT_PORT_2=${management[2]} MANAGEMENT_PORT_3=${management[3]}
+done
 render tests/fleet/prometheus-central.yml >"$work/central.yml"
 render tests/fleet/prometheus-global.yml >"$work/global.yml"
 render tests/fleet/prometheus-agent.yml >"$work/agent.yml"
@@ -112,7 +138,6 @@ pids+=("$!")
 
 central="http://127.0.0.1:$CENTRAL_PORT"
 global="http://127.0.0.1:$global_port"
-for i in 1 2 3; do wait_http "http://127.0.0.1:${management[$i]}/health" "replica $i"; done
 wait_http "$central/-/ready" "the central Prometheus"
 wait_http "$global/-/ready" "the global Prometheus"
 wait_http "http://127.0.0.1:$agent_port/-/ready" "the Prometheus agent"
