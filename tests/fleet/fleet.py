@@ -157,12 +157,14 @@ def check(state_path):
             fail(f"{name}: per instance {by_instance}, expected {state['expected_by_instance']}")
         if abs(exact_median - expected_median) > 1e-9 * expected_median:
             fail(f"{name}: the median of the stored buckets is {exact_median}, the replicas' own buckets give {expected_median}")
-        # rate() and increase() extrapolate each series to the window's edges, by at most half a scrape interval at
-        # its end (its start is a 0, which is not extrapolated): each series is scaled by at most 1 + 0.5 s / its
-        # life, and its life here is 20 s or more, so sums stay within 2.5 % and the weights of the buckets shift by
-        # no more, which moves the median by at most 5 % of itself (it sits inside one bucket, linearly).
-        if not sent * 0.999 <= increase <= sent * 1.025:
-            fail(f"{name}: sum(increase(llm_requests_total[{window}])) = {increase}, outside [{sent * 0.999}, {sent * 1.025}] of {sent}")
+        # rate() and increase() extrapolate each series to the window's edges: not at its start (its first sample is
+        # a 0), and at its end by at most 1.1 average sample intervals (1 s scrapes; about 1.3 s for replica 3, whose
+        # downtime is a gap in its one series). Every series spans the whole run, at least 40 s (two phases of 20 s
+        # or more), so each is scaled by a factor in [1, 1 + 1.3 / 40] and the sum stays within 3.5 % above what was
+        # sent. The factors of the series are nearly equal (they share the interval and the run), and a common factor
+        # leaves a quantile unchanged, so the median of the rates stays within 5 % of the replicas' own estimate.
+        if not sent <= increase <= sent * 1.035:
+            fail(f"{name}: sum(increase(llm_requests_total[{window}])) = {increase}, outside [{sent}, {sent * 1.035}]")
         if abs(rate_median - expected_median) > 0.05 * expected_median:
             fail(f"{name}: the median of the rates is {rate_median}, more than 5 % from {expected_median}")
 
