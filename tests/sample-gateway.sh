@@ -1,4 +1,4 @@
-# Sourced by the soak and hostile-client scripts: the sample gateway, built in Release and started on 127.0.0.1 with
+# Sourced by the soak, hostile-client and fleet scripts: the sample gateway, built in Release and started on 127.0.0.1 with
 # zero-latency simulated providers, the demo key of chat.lua given limits that load cannot reach (the runs measure the
 # gateway, not its rate limiter) and logs at Warning; stopped, whatever happens, when the script exits.
 
