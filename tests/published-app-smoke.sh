@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Publishes tests/TrimSmoke the way a user ships the adapter, trimmed or as native AOT, with every warning an error
 # and none allowed in the log; starts the published app on a free 127.0.0.1 port; and checks from outside that the
-# request middleware, /metrics (200, promtool-clean, the series of the requests made here) and /metrics/snapshot (200, the
-# JSON fields) work in the published form.
+# request middleware, /metrics (200, promtool-clean, the series of the requests made here), /metrics/snapshot (200, the
+# JSON fields), Core's standalone MetricServer (negotiation, gzip, HEAD, 405) and its MetricPusher (a push a real
+# Pushgateway holds) work in the published form.
 #
 #   bash tests/published-app-smoke.sh trimmed    # PublishTrimmed=true, self-contained
 #   bash tests/published-app-smoke.sh aot        # PublishAot=true: needs clang and zlib1g-dev
@@ -37,7 +38,20 @@ echo "$mode publish: $((SECONDS - started)) s, 0 warnings"
 
 port=$(free_port)
 base="http://127.0.0.1:$port"
-start_app "$work/app.log" "$out/TrimSmoke" --urls "$base" --contentRoot "$out"
+server_url="http://127.0.0.1:$(free_port)/custom-metrics"
+pushgateway_args=()
+if [ -x /usr/bin/prometheus-pushgateway ]; then
+  pushgateway="127.0.0.1:$(free_port)"
+  /usr/bin/prometheus-pushgateway --web.listen-address="$pushgateway" --log.level=warn >"$work/pushgateway.log" 2>&1 &
+  PUSHGATEWAY_PID=$!
+  trap 'stop_app; kill "$PUSHGATEWAY_PID" 2>/dev/null; wait "$PUSHGATEWAY_PID" 2>/dev/null; rm -rf "$work"' EXIT
+  pushgateway_args=(--Smoke:PushgatewayUrl "http://$pushgateway")
+elif [ "${CI:-}" = true ]; then
+  fail "prometheus-pushgateway is missing (apt-get install -y prometheus-pushgateway); CI=true needs it"
+else
+  echo "warning: prometheus-pushgateway is missing (apt-get install -y prometheus-pushgateway): the pusher is not checked" >&2
+fi
+start_app "$work/app.log" "$out/TrimSmoke" --urls "$base" --contentRoot "$out" --Smoke:MetricServerUrl "$server_url" "${pushgateway_args[@]}"
 wait_until_up "$base/health" "$work/app.log"
 
 expect_status 200 "$(get "$base/hello/world" "$work/hello.txt")" "GET /hello/world"
@@ -90,6 +104,25 @@ greetings = families["smoke_greetings_total"]
 assert greetings["help"] == "Greetings served, by name.", greetings
 assert greetings["series"] == [{"labels": {"name": "world"}, "value": 1}], greetings["series"]
 PY
+
+# Core's standalone server on the same registry: the same negotiation, gzip, HEAD and 405 as /metrics.
+expect_status 200 "$(get "$server_url" "$work/server.txt" "$work/server.headers")" "GET $server_url"
+grep -qi '^content-type: text/plain; version=0.0.4; charset=utf-8' "$work/server.headers" || fail "the metric server sent $(grep -i '^content-type' "$work/server.headers")"
+promtool_check "$work/server.txt"
+expect_line "$work/server.txt" 'smoke_greetings_total{name="world"} 1'
+curl -s --max-time 10 -H 'Accept-Encoding: gzip' -H 'Accept: application/openmetrics-text; version=1.0.0' -D "$work/server-gzip.headers" -o "$work/server.gz" "$server_url"
+grep -qi '^content-encoding: gzip' "$work/server-gzip.headers" || fail "the metric server did not gzip"
+grep -qi '^content-type: application/openmetrics-text; version=1.0.0; charset=utf-8' "$work/server-gzip.headers" || fail "the metric server did not negotiate OpenMetrics"
+gunzip -c "$work/server.gz" | tail -1 | grep -qx '# EOF' || fail "the gzipped OpenMetrics scrape does not end with # EOF"
+expect_status 405 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --data '' "$server_url")" "POST $server_url"
+expect_status 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -I "$server_url")" "HEAD $server_url"
+
+# Core's pusher: one push, then the Pushgateway holds the group with its @base64 instance and the app's series.
+if [ ${#pushgateway_args[@]} -gt 0 ]; then
+  expect_status 200 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -X POST "$base/push")" "POST /push"
+  curl -s --max-time 10 -o "$work/pushgateway.txt" "http://$pushgateway/metrics"
+  expect_line "$work/pushgateway.txt" 'smoke_greetings_total{instance="a/b",job="trim-smoke",name="world"} 1'
+fi
 
 size=$(find "$out" -type f ! -name '*.pdb' ! -name '*.xml' ! -name '*.dbg' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 echo "$mode app: $(find "$out" -maxdepth 1 -type f ! -name '*.pdb' ! -name '*.xml' ! -name '*.dbg' | wc -l) files, $size bytes without symbols and docs; executable $(stat -c %s "$out/TrimSmoke") bytes"

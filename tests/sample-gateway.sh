@@ -1,4 +1,4 @@
-# Sourced by the soak and hostile-client scripts: the sample gateway, built in Release and started on 127.0.0.1 with
+# Sourced by the soak, hostile-client and fleet scripts: the sample gateway, built in Release and started on 127.0.0.1 with
 # zero-latency simulated providers, the demo key of chat.lua given limits that load cannot reach (the runs measure the
 # gateway, not its rate limiter) and logs at Warning; stopped, whatever happens, when the script exits.
 
@@ -6,8 +6,22 @@
 start_sample_gateway() {
   local port=$1
   shift
-  dotnet build -c Release samples/Gateway -v quiet -nologo
+  build_sample_gateway
   GATEWAY_LOG=$(mktemp -t sample-gateway.XXXXXX.log)
+  launch_sample_gateway "$GATEWAY_LOG" "$port" "$@"
+  GATEWAY_PID=$LAUNCHED_PID
+  trap stop_sample_gateway EXIT
+}
+
+build_sample_gateway() {
+  dotnet build -c Release samples/Gateway -v quiet -nologo
+}
+
+# launch_sample_gateway LOG PORT [GATEWAY ARGUMENT...]: starts one built gateway in the background, its output in
+# LOG, and sets LAUNCHED_PID; the caller stops it. The fleet test starts several this way.
+launch_sample_gateway() {
+  local log=$1 port=$2
+  shift 2
   (cd samples/Gateway/bin/Release/net10.0 && exec dotnet Gateway.dll \
     --Urls="http://127.0.0.1:$port" \
     --Gateway:Simulation:ZeroLatency=true \
@@ -15,9 +29,8 @@ start_sample_gateway() {
     --Gateway:Accounts:team-alpha:Burst=1000000000 \
     --Logging:LogLevel:Default=Warning \
     --Logging:LogLevel:Polly=Error \
-    "$@") >"$GATEWAY_LOG" 2>&1 &
-  GATEWAY_PID=$!
-  trap stop_sample_gateway EXIT
+    "$@") >"$log" 2>&1 &
+  LAUNCHED_PID=$!
 }
 
 stop_sample_gateway() {

@@ -21,17 +21,16 @@ internal sealed class MetricsEndpoint(ScrapeCache cache, ILogger logger)
     {
         var request = context.Request;
         var response = context.Response;
-        var format = ExpositionNegotiation.Choose(request.Headers.Accept.ToString());
-        var encoding = AcceptsGzip(request) ? ScrapeEncoding.Gzip : ScrapeEncoding.Identity;
-        response.ContentType = MetricsExposition.ContentTypeOf(format);
-        response.Headers.CacheControl = "no-store";
-        response.Headers.Vary = "Accept, Accept-Encoding";
-        if (encoding == ScrapeEncoding.Gzip)
+        var scrape = ScrapeRequest.Read(request.Method, request.Headers.Accept.ToString(), request.Headers.AcceptEncoding.ToString());
+        response.ContentType = scrape.ContentType;
+        response.Headers.CacheControl = ScrapeRequest.CacheControl;
+        response.Headers.Vary = ScrapeRequest.Vary;
+        if (scrape.ContentEncoding is { } contentEncoding)
         {
-            response.Headers.ContentEncoding = "gzip";
+            response.Headers.ContentEncoding = contentEncoding;
         }
 
-        if (HttpMethods.IsHead(request.Method))
+        if (scrape.IsHead)
         {
             return;
         }
@@ -39,7 +38,7 @@ internal sealed class MetricsEndpoint(ScrapeCache cache, ILogger logger)
         ScrapeResult result;
         try
         {
-            result = await cache.RenderAsync(format, encoding, context.RequestAborted).ConfigureAwait(false);
+            result = await cache.RenderAsync(scrape.Format, scrape.Encoding, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -89,26 +88,5 @@ internal sealed class MetricsEndpoint(ScrapeCache cache, ILogger logger)
         response.Clear();
         return EndpointErrors.WriteAsync(
             context, StatusCodes.Status500InternalServerError, "exposition_failed", "Sending the metrics failed; the error is in the server log.");
-    }
-
-    /// <summary>Whether <c>Accept-Encoding</c> allows gzip, directly or through <c>*</c>, with a non-zero quality.</summary>
-    private static bool AcceptsGzip(HttpRequest request)
-    {
-        var wildcard = false;
-        foreach (var coding in request.GetTypedHeaders().AcceptEncoding)
-        {
-            var allowed = coding.Quality is not 0;
-            if (coding.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase))
-            {
-                return allowed;
-            }
-
-            if (coding.Value.Equals("*", StringComparison.Ordinal))
-            {
-                wildcard = allowed;
-            }
-        }
-
-        return wildcard;
     }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Metrics.Testing;
 
@@ -10,8 +8,8 @@ namespace Interop.Tests.Prometheus;
 
 /// <summary>
 /// A real Prometheus server (Debian's <c>/usr/bin/prometheus</c>) scraping one target every second, with its TSDB in a
-/// temporary directory and its API on a free 127.0.0.1 port. Disposing kills it and deletes the directory, whatever
-/// the test's outcome. Every wait is bounded: a server that never starts or never scrapes fails the test with its log.
+/// temporary directory and its API on a free 127.0.0.1 port, run as a <see cref="ToolProcess"/>. Every wait is bounded:
+/// a server that never starts or never scrapes fails the test with its log.
 /// </summary>
 internal sealed class PrometheusServer : IAsyncDisposable
 {
@@ -19,32 +17,24 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly Process _process;
-    private readonly DirectoryInfo _directory;
-    private readonly StringBuilder _log = new();
+    private readonly ToolProcess _process;
     private readonly HttpClient _client;
 
-    private PrometheusServer(Process process, DirectoryInfo directory, Uri baseUri)
+    private PrometheusServer(ToolProcess process, Uri baseUri)
     {
         _process = process;
-        _directory = directory;
         _client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>What the server wrote to stdout and stderr so far, for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Log;
 
-    /// <summary>Starts Prometheus scraping <paramref name="target"/> (<c>host:port</c>) and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string target, TimeSpan readyTimeout)
+    /// <summary>
+    /// Starts Prometheus scraping <paramref name="target"/> (<c>host:port</c>) and waits until it is ready. With
+    /// <paramref name="honorLabels"/>, the labels of the scraped samples win over the target's, as a Pushgateway's
+    /// scrape needs so that each pushed group keeps its own <c>job</c> and <c>instance</c>.
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(string target, TimeSpan readyTimeout, bool honorLabels = false)
     {
         var path = RequiredTool.Find("prometheus", "install Debian's 'prometheus' package (apt-get install -y prometheus)", fixedPath: "/usr/bin/prometheus");
         var directory = Directory.CreateTempSubdirectory("interop-prometheus-");
@@ -54,41 +44,18 @@ internal sealed class PrometheusServer : IAsyncDisposable
               scrape_interval: 1s
             scrape_configs:
               - job_name: {Job}
+                honor_labels: {(honorLabels ? "true" : "false")}
                 static_configs:
                   - targets: ['{target}']
             """);
-        var listen = $"127.0.0.1:{FreeLoopbackPort()}";
-        var info = new ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (ReadOnlySpan<string>)[
+        var listen = $"127.0.0.1:{ToolProcess.FreeLoopbackPort()}";
+        var baseUri = new Uri($"http://{listen}/");
+        var process = await ToolProcess.StartAsync("Prometheus", path, directory, [
             $"--config.file={config}",
             $"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}",
             $"--web.listen-address={listen}",
-            "--enable-feature=exemplar-storage"])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {path}.");
-        var server = new PrometheusServer(process, directory, new Uri($"http://{listen}/"));
-        process.OutputDataReceived += (_, line) => server.Append(line.Data);
-        process.ErrorDataReceived += (_, line) => server.Append(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await server.WaitUntilReadyAsync(readyTimeout);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+            "--enable-feature=exemplar-storage"], new Uri(baseUri, "-/ready"), readyTimeout);
+        return new PrometheusServer(process, baseUri);
     }
 
     /// <summary>
@@ -154,44 +121,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(exit.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            _directory.Delete(recursive: true);
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await _process.DisposeAsync();
     }
 
     private static double SampleValue(JsonElement sample) =>
         double.Parse(sample.GetProperty("value")[1].GetString()!.Replace("Inf", "Infinity", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
-    }
 
     private async Task<JsonElement> GetDataAsync(string relative)
     {
@@ -202,34 +136,5 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var root = document.RootElement;
         root.GetProperty("status").GetString().ShouldBe("success", body);
         return root.GetProperty("data").Clone();
-    }
-
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < timeout)
-        {
-            if (_process.HasExited)
-            {
-                Assert.Fail($"Prometheus exited with {_process.ExitCode} before it was ready.\n{Log}");
-            }
-
-            try
-            {
-                using var response = await _client.GetAsync("-/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(PollInterval);
-        }
-
-        Assert.Fail($"Prometheus was not ready within {timeout.TotalSeconds} s.\n{Log}");
     }
 }
