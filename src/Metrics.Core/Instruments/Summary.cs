@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Metrics;
@@ -75,7 +76,7 @@ public sealed class Summary : MetricSeries
     /// <summary>The quantiles this summary estimates, in increasing order; empty when it keeps only count and sum.</summary>
     public IReadOnlyList<double> Quantiles => _quantiles;
 
-    internal int QuantileCount => _quantiles.Length;
+    internal static SeriesKind Kind { get; } = new("a summary", MetricType.Summary, "quantile", "the quantiles of summaries");
 
     /// <summary>Records one observation.</summary>
     // Hot path: one uncontended compare-exchange on this processor's stripe, a few plain stores and a branch for
@@ -92,11 +93,26 @@ public sealed class Summary : MetricSeries
         MarkUpdated();
     }
 
+    internal override void Read<TReader>(ref TReader reader)
+    {
+        var quantileCount = _quantiles.Length;
+        double[]? rented = null;
+        var values = quantileCount <= StackReadLimit
+            ? stackalloc double[quantileCount]
+            : (rented = ArrayPool<double>.Shared.Rent(quantileCount)).AsSpan(0, quantileCount);
+        var count = Drain(values, out var sum);
+        reader.Summary(this, values, count, sum);
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>
     /// Drains every stripe into the window and writes the estimate of each quantile into
     /// <paramref name="quantileValues"/> (NaN while the window is empty); returns the count of all observations.
     /// </summary>
-    internal long Read(Span<double> quantileValues, out double sum)
+    private long Drain(Span<double> quantileValues, out double sum)
     {
         if (_window is null)
         {

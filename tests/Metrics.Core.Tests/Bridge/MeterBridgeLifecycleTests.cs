@@ -259,11 +259,12 @@ public class MeterBridgeLifecycleTests
 
         calls.Series.Count.ShouldBe(4);
         Family<Gauge>(bridged, "test_level").WithLabels([]).Value.ShouldBe(4 * ((PerThread / 2 * 2) - (PerThread / 2)));
-        var buckets = new long[2];
+        var waits = bridged.Registry.Collect().Find("test_wait")!;
         foreach (var route in routes)
         {
-            Family<Histogram>(bridged, "test_wait").WithLabels(route).Read(buckets).ShouldBe(2 * PerThread);
-            buckets.ShouldBe([2 * PerThread, 2 * PerThread]);
+            var wait = waits.Find(route)!.Histogram!;
+            wait.Sum.ShouldBe(2 * PerThread);
+            wait.CumulativeCounts.ShouldBe([2 * PerThread, 2 * PerThread]);
         }
     }
 
