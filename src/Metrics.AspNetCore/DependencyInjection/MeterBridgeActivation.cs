@@ -13,6 +13,9 @@ namespace Metrics.AspNetCore;
 internal sealed class MeterBridgeActivation(MetricRegistry registry, IOptions<PrometheusMetricsOptions> options, IServiceProvider services)
     : IHostedService, IDisposable
 {
+    // What a web application wants bridged when it names nothing: ASP.NET Core's hosting and Kestrel meters, HttpClient's and the runtime's.
+    private static readonly string[] DefaultMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"];
+
     private IDisposable? _bridge;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -21,10 +24,7 @@ internal sealed class MeterBridgeActivation(MetricRegistry registry, IOptions<Pr
         if (settings.EnableMeterBridge && _bridge is null)
         {
             var bridgeOptions = new MeterBridgeOptions { MeterScope = services.GetService(typeof(IMeterFactory)) };
-            if (settings.MeterBridgeMeters is { } meters)
-            {
-                bridgeOptions.Meters = [.. meters];
-            }
+            bridgeOptions.Meters = [.. settings.MeterBridgeMeters ?? DefaultMeters];
 
             _bridge = registry.AddMeterBridge(bridgeOptions);
         }

@@ -78,7 +78,8 @@ public sealed class PrometheusMetricsOptions
 
     /// <summary>
     /// The meters <see cref="EnableMeterBridge"/> bridges: exact names, or prefixes ending in <c>*</c>, ignoring case.
-    /// Null, the default, means <see cref="MeterBridgeOptions.DefaultMeters"/>.
+    /// Null, the default, means <c>Microsoft.AspNetCore.Hosting</c>, <c>Microsoft.AspNetCore.Server.Kestrel</c>,
+    /// <c>System.Net.Http</c> and <c>System.Runtime</c>.
     /// </summary>
     /// <remarks>Null rather than pre-filled so that binding a list from configuration replaces the defaults instead of appending to them.</remarks>
 #pragma warning disable CA2227 // Settable so configuration binding and object initializers can replace the whole selection.

@@ -16,8 +16,7 @@ namespace Metrics;
 /// <para>
 /// Memory is bounded: with N = <see cref="Capacity"/>, each counter or gauge series takes 8·N bytes, each summary
 /// 16·N, and each histogram with B buckets (counting <c>+Inf</c>) (16 + 8·B)·N, plus about 250 bytes of bookkeeping
-/// per series and 8·N for the timestamps. Measured: 10,000 counter series at N = 180 take 16.8 MB (under a tested
-/// limit of 17 MiB); 1,000 histograms of 13 buckets at N = 180 take 21.9 MB. A series absent for N points is
+/// per series and 8·N for the timestamps. A series absent for N points is
 /// forgotten, and the registry's cardinality limits bound how many series there are.
 /// </para>
 /// <para>

@@ -11,13 +11,11 @@ namespace Metrics;
 /// <remarks>
 /// <para>
 /// Writers on different processors share no lock: each processor stripe has its own cache-line-padded count,
-/// sum and chunks of buffered observations, guarded by a flag that only that stripe's writers touch. prometheus-net
-/// and client_golang take one lock per observation instead, a known CPU sink under concurrency. A full chunk (64
-/// observations) is sorted by its writer outside every lock and handed to the quantile estimators if the summary's
-/// window lock is free; otherwise it is parked in its stripe for whoever takes that lock next, or for the next
-/// collection. A writer waits
-/// for that lock only when its stripe fills a second chunk before the first was added, which happens only when
-/// observations outrun the estimators (tens of nanoseconds of work per observation with five age buckets).
+/// sum and chunks of buffered observations, guarded by a flag that only that stripe's writers touch, so a lock per
+/// observation never becomes the contended point. A full chunk (64 observations) is sorted by its writer outside every
+/// lock and handed to the quantile estimators if the summary's window lock is free; otherwise it is parked in its
+/// stripe for whoever takes that lock next, or for the next collection. A writer waits for that lock only when its
+/// stripe fills a second chunk before the first was added, which happens only when observations outrun the estimators.
 /// A collection drains every stripe, so it reports every observation made before it.
 /// </para>
 /// <para>

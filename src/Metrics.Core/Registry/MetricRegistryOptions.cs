@@ -15,7 +15,7 @@ public sealed class MetricRegistryOptions
     /// <summary>
     /// Whether counters, histograms and summaries write a <c>_created</c> sample (the series' creation time in Unix
     /// seconds) in OpenMetrics, unless their <see cref="FamilyOptions.EnableCreatedSamples"/> says otherwise.
-    /// Off by default, as in the Prometheus Go client: it doubles the sample count of counters.
+    /// Off by default: it doubles the sample count of counters.
     /// </summary>
     public bool EnableCreatedSamples { get; set; }
 
