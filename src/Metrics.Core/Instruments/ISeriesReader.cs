@@ -3,8 +3,8 @@ namespace Metrics;
 /// <summary>
 /// Receives the values of series, one call per series, in the shape each kind has. Every way of reading a registry
 /// (the text and OpenMetrics writer, snapshots, the history sampler) is a struct implementing it, and each series
-/// hands itself over through <see cref="MetricSeries.Read{TReader}"/>, so no reader asks what kind a series is and a
-/// read is specialised per reader: no boxing, no allocation, no interface dispatch.
+/// hands itself over through <see cref="MetricSeries.Read{TReader}"/>, so no reader asks what kind a series is. The
+/// series' method is compiled once per reader struct, which it calls directly: no boxing and no allocation.
 /// </summary>
 /// <remarks>
 /// A series with nothing to report (a callback series whose latest collection failed) calls no method. Spans are
