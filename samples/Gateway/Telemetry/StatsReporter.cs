@@ -34,20 +34,20 @@ internal sealed class StatsReporter(
         {
             var count = (long)series.Value;
             total += count;
-            failed += int.TryParse(series.LabelValues[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status) && status >= 400 ? count : 0;
+            failed += int.TryParse(series["status"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status) && status >= 400 ? count : 0;
         }
 
         var backends = providers.All.Select(provider =>
         {
-            var latency = Aggregate(durations, 0, provider.Name);
+            var latency = Aggregate(durations, "provider", provider.Name);
             return new BackendStats(
                 provider.Name,
                 provider.Style.ToString().ToLowerInvariant(),
-                Sum(requests, 1, provider.Name),
-                Sum(errors, 1, provider.Name),
-                Sum(retries, 0, provider.Name),
+                Sum(requests, "provider", provider.Name),
+                Sum(errors, "provider", provider.Name),
+                Sum(retries, "provider", provider.Name),
                 provider.IsHealthy,
-                CircuitStateName(circuits.FirstOrDefault(series => series.LabelValues[0] == provider.Name)?.Value ?? 0),
+                CircuitStateName(circuits.FirstOrDefault(series => series["provider"] == provider.Name)?.Value ?? 0),
                 Milliseconds(Mean(latency)),
                 Milliseconds(Quantile(latency, 0.5)),
                 Milliseconds(Quantile(latency, 0.95)));
@@ -55,13 +55,13 @@ internal sealed class StatsReporter(
 
         var modelStats = models.All.Select(route =>
         {
-            var duration = Aggregate(durations, 1, route.Name);
+            var duration = Aggregate(durations, "model", route.Name);
             return new ModelStats(
                 route.Name,
                 [.. route.Providers.Select(provider => provider.Name)],
-                Sum(requests, 2, route.Name),
-                Sum(tokens, 1, route.Name, 2, "prompt"),
-                Sum(tokens, 1, route.Name, 2, "completion"),
+                Sum(requests, "model", route.Name),
+                Sum(tokens, "model", route.Name, "type", "prompt"),
+                Sum(tokens, "model", route.Name, "type", "completion"),
                 Milliseconds(Mean(duration)),
                 Milliseconds(Quantile(duration, 0.5)),
                 Milliseconds(Quantile(duration, 0.95)));
@@ -84,21 +84,21 @@ internal sealed class StatsReporter(
         var tokens = SeriesOf(snapshot, "llm_account_tokens_total");
         return new AccountsReport([.. accounts.All.Select(account => new AccountStats(
             account.Name,
-            Sum(requests, 0, account.Name),
-            Sum(rateLimited, 0, account.Name),
-            Sum(tokens, 0, account.Name, 1, "prompt"),
-            Sum(tokens, 0, account.Name, 1, "completion")))]);
+            Sum(requests, "account", account.Name),
+            Sum(rateLimited, "account", account.Name),
+            Sum(tokens, "account", account.Name, "type", "prompt"),
+            Sum(tokens, "account", account.Name, "type", "completion")))]);
     }
 
     private static IReadOnlyList<SeriesSnapshot> SeriesOf(MetricsSnapshot snapshot, string family) =>
         snapshot.Find(family)?.Series ?? [];
 
-    private static long Sum(IReadOnlyList<SeriesSnapshot> series, int label, string value, int otherLabel = -1, string? otherValue = null)
+    private static long Sum(IReadOnlyList<SeriesSnapshot> series, string label, string value, string? otherLabel = null, string? otherValue = null)
     {
         long sum = 0;
         foreach (var item in series)
         {
-            if (item.LabelValues[label] == value && (otherLabel < 0 || item.LabelValues[otherLabel] == otherValue))
+            if (item[label] == value && (otherLabel is null || item[otherLabel] == otherValue))
             {
                 sum += (long)item.Value;
             }
@@ -108,12 +108,12 @@ internal sealed class StatsReporter(
     }
 
     /// <summary>The sum of the histogram series whose label <paramref name="label"/> is <paramref name="value"/>, or null when none has any.</summary>
-    private static HistogramSnapshot? Aggregate(IReadOnlyList<SeriesSnapshot> series, int label, string value)
+    private static HistogramSnapshot? Aggregate(IReadOnlyList<SeriesSnapshot> series, string label, string value)
     {
         var matching = new List<HistogramSnapshot>();
         foreach (var item in series)
         {
-            if (item.LabelValues[label] == value && item.Histogram is { } histogram)
+            if (item[label] == value && item.Histogram is { } histogram)
             {
                 matching.Add(histogram);
             }

@@ -30,7 +30,7 @@ internal abstract class BridgedInstrument<TSeries>(Instrument instrument, MeterB
             if (_cache is { } cache)
             {
                 Volatile.Write(ref _cache, null);
-                Bridge.Registry.RemoveFamily(cache.Family);
+                Bridge.Registry.Unregister(cache.Family);
             }
         }
     }

@@ -105,6 +105,12 @@ internal sealed class MeterBridge : IDisposable
             {
                 return null;
             }
+
+            // A tag named like one of the registry's constant labels: the family cannot exist, as a name collision cannot.
+            catch (ArgumentException)
+            {
+                return null;
+            }
         }
     }
 

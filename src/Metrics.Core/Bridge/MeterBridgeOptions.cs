@@ -10,13 +10,6 @@ namespace Metrics;
 public sealed class MeterBridgeOptions
 {
     /// <summary>
-    /// The meters bridged by default: ASP.NET Core's <c>Microsoft.AspNetCore.Hosting</c> and
-    /// <c>Microsoft.AspNetCore.Server.Kestrel</c>, <c>System.Net.Http</c> and the runtime's <c>System.Runtime</c>.
-    /// </summary>
-    public static IReadOnlyList<string> DefaultMeters { get; } = new ReadOnlyCollection<string>(
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"]);
-
-    /// <summary>
     /// The OpenTelemetry SDK's default histogram bounds, used for histograms in units other than seconds that carry
     /// no advice when <see cref="HistogramBuckets"/> is null: 0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500,
     /// 5000, 7500 and 10000.
@@ -28,10 +21,11 @@ public sealed class MeterBridgeOptions
     /// The meters to bridge, by name, ignoring case. An entry is an exact meter name, or a prefix followed by
     /// <c>*</c>: <c>System.Net.*</c> takes <c>System.Net.Http</c> and <c>System.Net.NameResolution</c> (but not a meter
     /// named exactly <c>System.Net</c>), and <c>*</c> alone takes every meter. <c>*</c> is allowed only at the end.
-    /// Starts as <see cref="DefaultMeters"/>.
+    /// Starts empty: the application names what it wants, such as <c>System.Runtime</c> or its own meters (a web
+    /// application's adapter picks its framework's meters itself).
     /// </summary>
-#pragma warning disable CA2227 // Settable so that a whole selection can replace the defaults.
-    public IList<string> Meters { get; set; } = [.. DefaultMeters];
+#pragma warning disable CA2227 // Settable so that a whole selection can replace another.
+    public IList<string> Meters { get; set; } = [];
 #pragma warning restore CA2227
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class MeterBridgeRegistryExtensions
     /// <para>Disabling an instrument, or disposing its meter, removes its family.</para>
     /// </remarks>
     /// <param name="registry">The registry to record into.</param>
-    /// <param name="options">Which meters, and the settings of their families; null for the defaults.</param>
+    /// <param name="options">Which meters, and the settings of their families; null bridges no meter.</param>
     /// <returns>The running bridge; disposing it stops the listener and removes the bridged families.</returns>
     /// <exception cref="ArgumentException">A meter entry is empty or has a <c>*</c> other than at its end, or the buckets are invalid.</exception>
     public static IDisposable AddMeterBridge(this MetricRegistry registry, MeterBridgeOptions? options = null)

@@ -89,7 +89,7 @@ internal sealed class TagSeriesCache<TSeries>
 
     // Tag values are mostly short strings, for which the randomized content hash (Marvin) costs more than the rest of a
     // hit. Every character counts, though: ids such as tenant-0001 and tenant-0417 differ only inside, and a hash that
-    // skips them sends a thousand series down a few chains (1,072 ns a hit with 1,024 such values, against 11 ns).
+    // skips them sends a thousand series down a few chains, and a hit then walks the whole chain.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

@@ -7,266 +7,239 @@ namespace Metrics.Exposition;
 /// differ in metadata, in the canonical form of <c>le</c>, in the order of <c>_count</c> and <c>_sum</c>, in the
 /// OpenMetrics-only exemplars and <c>_created</c> samples, and in the closing <c># EOF</c>.
 /// </summary>
-internal static class ExpositionWriter
+internal struct ExpositionWriter : ISeriesReader
 {
-    // Bucket counts and quantiles up to this many are read into stack memory; larger layouts rent from the pool.
-    private const int StackBucketLimit = 128;
+    private readonly bool _openMetrics;
+    private Utf8Sink _sink;
+    private MetricFamily? _family;
+    private FamilyEncoding _encoding;
+    private bool _created;
+
+    private ExpositionWriter(IBufferWriter<byte> output, bool openMetrics)
+    {
+        _sink = new Utf8Sink(output);
+        _openMetrics = openMetrics;
+        _encoding = null!;
+    }
 
     // Scrape path: copies cached bytes and formats numbers; allocates nothing beyond the output's own buffers.
     public static void Write(MetricFamily[] families, ExpositionFormat format, IBufferWriter<byte> output)
     {
-        var sink = new Utf8Sink(output);
+        var writer = new ExpositionWriter(output, format == ExpositionFormat.OpenMetrics);
         foreach (var family in families)
         {
-            WriteFamily(ref sink, family, format);
+            // The metadata waits for the family's first sample: a family with no series, or only failed callbacks,
+            // writes no HELP and TYPE lines either, so an idle labeled family leaves no orphan metadata.
+            writer._family = family;
+            family.Read(ref writer);
         }
 
-        if (format == ExpositionFormat.OpenMetrics)
+        if (writer._openMetrics)
         {
-            sink.Write("# EOF\n"u8);
+            writer._sink.Write("# EOF\n"u8);
         }
 
-        sink.Flush();
+        writer._sink.Flush();
     }
 
-    private static void WriteFamily(ref Utf8Sink sink, MetricFamily family, ExpositionFormat format)
+    public void Counter(MetricSeries series, long total)
     {
-        var series = family.Series;
-        if (!ExpositionRules.HasSamples(family, series))
-        {
-            return;
-        }
-
-        var encoding = family.Encoding;
-        var openMetrics = format == ExpositionFormat.OpenMetrics;
-        var style = new SeriesStyle(encoding, openMetrics, openMetrics && family.EnableCreatedSamples);
-        sink.Write(openMetrics ? encoding.OpenMetricsHeader : encoding.TextHeader);
-        for (var i = 0; i < series.Count; i++)
-        {
-            WriteSeries(ref sink, style, series[i]);
-        }
+        WriteSampleStart(Header().SampleName, series.EncodedLabels);
+        _sink.WriteInteger(total);
+        WriteCounterEnd(series);
     }
 
-    private static void WriteSeries(ref Utf8Sink sink, SeriesStyle style, MetricSeries series)
+    public void Counter(MetricSeries series, double total)
     {
-        var encoding = style.Encoding;
-        switch (series)
-        {
-            case Counter counter:
-                WriteSampleStart(ref sink, encoding.SampleName, series.EncodedLabels);
-                sink.WriteInteger(counter.Value);
-                WriteCounterEnd(ref sink, style, series);
-                break;
-            case DoubleCounter counter:
-                WriteSampleStart(ref sink, encoding.SampleName, series.EncodedLabels);
-                sink.WriteDouble(counter.Value);
-                WriteCounterEnd(ref sink, style, series);
-                break;
-            case Gauge gauge:
-                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, gauge.Value);
-                break;
-            // One read: a collection running meanwhile cannot pair "has a value" with a value that is gone.
-            case ICallbackSeries callback when callback.Source.TryRead(out var value):
-                WriteDoubleSample(ref sink, encoding.SampleName, series.EncodedLabels, value);
-                break;
-            case Histogram histogram:
-                WriteHistogram(ref sink, style, histogram);
-                break;
-            case Summary summary:
-                WriteSummary(ref sink, style, summary);
-                break;
-        }
+        WriteSampleStart(Header().SampleName, series.EncodedLabels);
+        _sink.WriteDouble(total);
+        WriteCounterEnd(series);
     }
 
-    private static void WriteCounterEnd(ref Utf8Sink sink, SeriesStyle style, MetricSeries counter)
+    public void ExternalCounter(MetricSeries series, double total) =>
+        WriteDoubleSample(Header().SampleName, series.EncodedLabels, total);
+
+    public void Gauge(MetricSeries series, double value) =>
+        WriteDoubleSample(Header().SampleName, series.EncodedLabels, value);
+
+    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum)
     {
-        if (style.OpenMetrics)
+        var encoding = Header();
+        var labels = series.EncodedLabels;
+        var bucketLabels = _openMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
+        var exemplars = _openMetrics ? series.Exemplars : null;
+        for (var i = 0; i < cumulativeCounts.Length; i++)
         {
-            WriteExemplar(ref sink, counter.Exemplars, 0);
+            WriteSampleStart(encoding.BucketName, labels, bucketLabels[i]);
+            _sink.WriteInteger(cumulativeCounts[i]);
+            WriteExemplar(exemplars, i);
+            _sink.WriteByte((byte)'\n');
         }
 
-        sink.WriteByte((byte)'\n');
-        WriteCreated(ref sink, style, counter);
-    }
-
-    private static void WriteHistogram(ref Utf8Sink sink, SeriesStyle style, Histogram histogram)
-    {
-        var encoding = style.Encoding;
-        var bucketCount = histogram.BucketCount;
-        long[]? rented = null;
-        var counts = bucketCount <= StackBucketLimit
-            ? stackalloc long[bucketCount]
-            : (rented = ArrayPool<long>.Shared.Rent(bucketCount)).AsSpan(0, bucketCount);
-        var sum = histogram.Read(counts);
-        var labels = histogram.EncodedLabels;
-        var bucketLabels = style.OpenMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
-        var exemplars = style.OpenMetrics ? histogram.Exemplars : null;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            WriteSampleStart(ref sink, encoding.BucketName, labels, bucketLabels[i]);
-            sink.WriteInteger(counts[i]);
-            WriteExemplar(ref sink, exemplars, i);
-            sink.WriteByte((byte)'\n');
-        }
-
-        if (style.OpenMetrics)
+        if (_openMetrics)
         {
             // OpenMetrics makes _sum a counter, never negative or NaN: it forbids _sum when buckets can hold
             // negative observations, and while negative observations (or both infinities) have made it so anyway;
             // it allows _count only beside _sum. The +Inf bucket still carries the count.
             if (!encoding.HasNegativeBuckets && IsCounterLike(sum))
             {
-                WriteCount(ref sink, encoding, labels, counts[^1]);
-                WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+                WriteCount(labels, cumulativeCounts[^1]);
+                WriteDoubleSample(encoding.SumName, labels, sum);
             }
 
-            WriteCreated(ref sink, style, histogram);
+            WriteCreated(series);
         }
         else
         {
-            WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
-            WriteCount(ref sink, encoding, labels, counts[^1]);
-        }
-
-        if (rented is not null)
-        {
-            ArrayPool<long>.Shared.Return(rented);
+            WriteDoubleSample(encoding.SumName, labels, sum);
+            WriteCount(labels, cumulativeCounts[^1]);
         }
     }
 
-    private static void WriteSummary(ref Utf8Sink sink, SeriesStyle style, Summary summary)
+    public void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum)
     {
-        var encoding = style.Encoding;
-        var quantileCount = summary.QuantileCount;
-        double[]? rented = null;
-        var values = quantileCount <= StackBucketLimit
-            ? stackalloc double[quantileCount]
-            : (rented = ArrayPool<double>.Shared.Rent(quantileCount)).AsSpan(0, quantileCount);
-        var count = summary.Read(values, out var sum);
-        var labels = summary.EncodedLabels;
-        var quantileLabels = style.OpenMetrics ? encoding.OpenMetricsQuantileLabels : encoding.TextQuantileLabels;
-        for (var i = 0; i < values.Length; i++)
+        var encoding = Header();
+        var labels = series.EncodedLabels;
+        var quantileLabels = _openMetrics ? encoding.OpenMetricsQuantileLabels : encoding.TextQuantileLabels;
+        for (var i = 0; i < quantileValues.Length; i++)
         {
             // OpenMetrics forbids negative quantile values; NaN, for an empty window, is allowed.
-            if (style.OpenMetrics && values[i] < 0)
+            if (_openMetrics && quantileValues[i] < 0)
             {
                 continue;
             }
 
-            WriteSampleStart(ref sink, encoding.SampleName, labels, quantileLabels[i]);
-            sink.WriteDouble(values[i]);
-            sink.WriteByte((byte)'\n');
+            WriteSampleStart(encoding.SampleName, labels, quantileLabels[i]);
+            _sink.WriteDouble(quantileValues[i]);
+            _sink.WriteByte((byte)'\n');
         }
 
-        if (style.OpenMetrics)
+        if (_openMetrics)
         {
             // As for histograms, OpenMetrics' _sum is a counter; unlike them, a summary's _count may stand alone.
-            WriteCount(ref sink, encoding, labels, count);
+            WriteCount(labels, count);
             if (IsCounterLike(sum))
             {
-                WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
+                WriteDoubleSample(encoding.SumName, labels, sum);
             }
 
-            WriteCreated(ref sink, style, summary);
+            WriteCreated(series);
         }
         else
         {
-            WriteDoubleSample(ref sink, encoding.SumName, labels, sum);
-            WriteCount(ref sink, encoding, labels, count);
-        }
-
-        if (rented is not null)
-        {
-            ArrayPool<double>.Shared.Return(rented);
+            WriteDoubleSample(encoding.SumName, labels, sum);
+            WriteCount(labels, count);
         }
     }
 
+    // Neither negative nor NaN (-0 counts as zero).
+    private static bool IsCounterLike(double sum) => sum >= 0;
+
+    /// <summary>The current family's cached bytes, after writing its metadata if this is its first sample.</summary>
+    private FamilyEncoding Header()
+    {
+        if (_family is { } family)
+        {
+            _family = null;
+            _encoding = family.Encoding;
+            _created = _openMetrics && family.EnableCreatedSamples;
+            _sink.Write(_openMetrics ? _encoding.OpenMetricsHeader : _encoding.TextHeader);
+        }
+
+        return _encoding;
+    }
+
+    private void WriteCounterEnd(MetricSeries counter)
+    {
+        if (_openMetrics)
+        {
+            WriteExemplar(counter.Exemplars, 0);
+        }
+
+        _sink.WriteByte((byte)'\n');
+        WriteCreated(counter);
+    }
+
     /// <summary>Writes <c> # {labels} value timestamp</c> when <paramref name="slot"/> holds an exemplar; OpenMetrics only.</summary>
-    private static void WriteExemplar(ref Utf8Sink sink, ExemplarStore? exemplars, int slot)
+    private void WriteExemplar(ExemplarStore? exemplars, int slot)
     {
         if (exemplars is null || !exemplars.TryRead(slot, out var labels, out var value, out var timestamp))
         {
             return;
         }
 
-        sink.Write(" # {"u8);
+        _sink.Write(" # {"u8);
         for (var i = 0; i < labels.Count; i++)
         {
             if (i > 0)
             {
-                sink.WriteByte((byte)',');
+                _sink.WriteByte((byte)',');
             }
 
             var (name, labelValue) = labels[i];
-            sink.WriteUtf8(name);
-            sink.Write("=\""u8);
-            sink.WriteEscapedLabelValue(labelValue);
-            sink.WriteByte((byte)'"');
+            _sink.WriteUtf8(name);
+            _sink.Write("=\""u8);
+            _sink.WriteEscapedLabelValue(labelValue);
+            _sink.WriteByte((byte)'"');
         }
 
-        sink.Write("} "u8);
-        sink.WriteCanonicalDouble(value);
-        sink.WriteByte((byte)' ');
-        sink.WriteTimestamp(timestamp);
+        _sink.Write("} "u8);
+        _sink.WriteCanonicalDouble(value);
+        _sink.WriteByte((byte)' ');
+        _sink.WriteTimestamp(timestamp);
     }
 
-    private static void WriteCreated(ref Utf8Sink sink, SeriesStyle style, MetricSeries series)
+    private void WriteCreated(MetricSeries series)
     {
-        if (!style.Created)
+        if (!_created)
         {
             return;
         }
 
-        WriteSampleStart(ref sink, style.Encoding.CreatedName, series.EncodedLabels);
-        sink.WriteCanonicalDouble(series.CreatedSeconds);
-        sink.WriteByte((byte)'\n');
+        WriteSampleStart(_encoding.CreatedName, series.EncodedLabels);
+        _sink.WriteCanonicalDouble(series.CreatedSeconds);
+        _sink.WriteByte((byte)'\n');
     }
 
-    // Neither negative nor NaN (-0 counts as zero).
-    private static bool IsCounterLike(double sum) => sum >= 0;
-
-    private static void WriteCount(ref Utf8Sink sink, FamilyEncoding encoding, byte[] labels, long count)
+    private void WriteCount(byte[] labels, long count)
     {
-        WriteSampleStart(ref sink, encoding.CountName, labels);
-        sink.WriteInteger(count);
-        sink.WriteByte((byte)'\n');
+        WriteSampleStart(_encoding.CountName, labels);
+        _sink.WriteInteger(count);
+        _sink.WriteByte((byte)'\n');
     }
 
-    private static void WriteDoubleSample(ref Utf8Sink sink, byte[] name, byte[] labels, double value)
+    private void WriteDoubleSample(byte[] name, byte[] labels, double value)
     {
-        WriteSampleStart(ref sink, name, labels);
-        sink.WriteDouble(value);
-        sink.WriteByte((byte)'\n');
+        WriteSampleStart(name, labels);
+        _sink.WriteDouble(value);
+        _sink.WriteByte((byte)'\n');
     }
 
-    private static void WriteSampleStart(ref Utf8Sink sink, byte[] name, byte[] labels)
+    private void WriteSampleStart(byte[] name, byte[] labels)
     {
-        sink.Write(name);
+        _sink.Write(name);
         if (labels.Length > 0)
         {
-            sink.WriteByte((byte)'{');
-            sink.Write(labels);
-            sink.WriteByte((byte)'}');
+            _sink.WriteByte((byte)'{');
+            _sink.Write(labels);
+            _sink.WriteByte((byte)'}');
         }
 
-        sink.WriteByte((byte)' ');
+        _sink.WriteByte((byte)' ');
     }
 
     /// <summary>Writes <c>name{labels,extra} </c>, for the <c>le</c> of buckets and the <c>quantile</c> of summaries.</summary>
-    private static void WriteSampleStart(ref Utf8Sink sink, byte[] name, byte[] labels, byte[] extraLabel)
+    private void WriteSampleStart(byte[] name, byte[] labels, byte[] extraLabel)
     {
-        sink.Write(name);
-        sink.WriteByte((byte)'{');
+        _sink.Write(name);
+        _sink.WriteByte((byte)'{');
         if (labels.Length > 0)
         {
-            sink.Write(labels);
-            sink.WriteByte((byte)',');
+            _sink.Write(labels);
+            _sink.WriteByte((byte)',');
         }
 
-        sink.Write(extraLabel);
-        sink.Write("} "u8);
+        _sink.Write(extraLabel);
+        _sink.Write("} "u8);
     }
-
-    /// <summary>How one family's series are written: its cached bytes, the format, and whether <c>_created</c> is on.</summary>
-    private readonly record struct SeriesStyle(FamilyEncoding Encoding, bool OpenMetrics, bool Created);
 }

@@ -29,24 +29,28 @@ internal sealed class FamilyShape(
     public SummaryLayout? Summary { get; } = summary;
 
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
-    public string BaseName => Type == MetricType.Counter ? Name[..^"_total".Length] : Name;
+    public string BaseName => Kind.IsCounter ? MetricNames.WithoutCounterSuffix(Name) : Name;
 
-    public MetricType Type => Kind switch
-    {
-        SeriesKind.Counter or SeriesKind.DoubleCounter or SeriesKind.CallbackCounter => MetricType.Counter,
-        SeriesKind.Histogram => MetricType.Histogram,
-        SeriesKind.Summary => MetricType.Summary,
-        _ => MetricType.Gauge,
-    };
+    public MetricType Type => Kind.Type;
 
     /// <summary>The sample names this family writes in any format; two families may never share one.</summary>
-    public string[] SampleNames => Type switch
+    public string[] SampleNames => Kind.SampleNames(Name, BaseName);
+
+    /// <summary>
+    /// Checks what a caller asked to register and returns its shape: the metric and label names follow the naming
+    /// rules, no label is the kind's reserved label, repeated or one of <paramref name="constantLabelNames"/>, and
+    /// the unit of <paramref name="options"/> is the name's suffix. Errors name the parameters the registry's factories take.
+    /// </summary>
+    public static FamilyShape Create(
+        string name, string help, SeriesKind kind, ReadOnlySpan<string> labelNames, string[] constantLabelNames,
+        FamilyOptions? options, double[]? bounds = null, SummaryLayout? summary = null)
     {
-        MetricType.Counter => [BaseName, Name, BaseName + "_created"],
-        MetricType.Histogram => [Name, Name + "_bucket", Name + "_count", Name + "_sum", Name + "_created"],
-        MetricType.Summary => [Name, Name + "_count", Name + "_sum", Name + "_created"],
-        _ => [Name],
-    };
+        MetricNames.ValidateMetricName(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(help);
+        var names = ValidateLabelNames(name, kind, labelNames, constantLabelNames);
+        var baseName = kind.IsCounter ? MetricNames.WithoutCounterSuffix(name) : name;
+        return new FamilyShape(name, help, kind, names, bounds, ValidateUnit(name, baseName, options?.Unit, nameof(options)), summary);
+    }
 
     /// <summary>Null when <paramref name="other"/> has this shape; otherwise a sentence that names the difference.</summary>
     public string? DescribeConflict(FamilyShape other)
@@ -54,7 +58,7 @@ internal sealed class FamilyShape(
         var prefix = $"Metric '{Name}' is already registered";
         if (Kind != other.Kind)
         {
-            return $"{prefix} as {Describe(Kind)}; it cannot be registered again as {Describe(other.Kind)}.";
+            return $"{prefix} as {Kind}; it cannot be registered again as {other.Kind}.";
         }
 
         if (!string.Equals(Help, other.Help, StringComparison.Ordinal))
@@ -85,17 +89,59 @@ internal sealed class FamilyShape(
         return null;
     }
 
-    /// <summary>The kind in words, as conflict messages name it: "an integer counter", "a callback gauge", ….</summary>
-    public static string Describe(SeriesKind kind) => kind switch
+    private static string[] ValidateLabelNames(string name, SeriesKind kind, ReadOnlySpan<string> labelNames, string[] constantLabelNames)
     {
-        SeriesKind.Counter => "an integer counter",
-        SeriesKind.DoubleCounter => "a double counter",
-        SeriesKind.Gauge => "a gauge",
-        SeriesKind.CallbackGauge => "a callback gauge",
-        SeriesKind.Summary => "a summary",
-        SeriesKind.CallbackCounter => "a callback counter",
-        _ => "a histogram",
-    };
+        var names = labelNames.ToArray();
+        for (var i = 0; i < names.Length; i++)
+        {
+            MetricNames.ValidateLabelName(names[i], nameof(labelNames));
+            if (names[i] == kind.ReservedLabel)
+            {
+                throw new ArgumentException($"Invalid label name '{names[i]}': it is reserved for {kind.ReservedFor}.", nameof(labelNames));
+            }
+
+            if (Array.IndexOf(names, names[i], 0, i) >= 0)
+            {
+                throw new ArgumentException($"Invalid label names: '{names[i]}' appears more than once; label names must be distinct.", nameof(labelNames));
+            }
+
+            if (Array.IndexOf(constantLabelNames, names[i]) >= 0)
+            {
+                throw new ArgumentException(
+                    $"Invalid label name '{names[i]}' for metric '{name}': the registry's constant label '{names[i]}' already gives every series that label.",
+                    nameof(labelNames));
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Checks an OpenMetrics unit: made of name characters, and the suffix of the family's OpenMetrics name
+    /// <paramref name="baseName"/>, as OpenMetrics requires. Returns it, or empty for none.
+    /// </summary>
+    private static string ValidateUnit(string name, string baseName, string? unit, string parameterName)
+    {
+        if (string.IsNullOrEmpty(unit))
+        {
+            return "";
+        }
+
+        if (!MetricNames.IsValidMetricName(unit) && !MetricNames.IsValidMetricName("_" + unit))
+        {
+            throw new ArgumentException(
+                $"Invalid unit '{unit}': a unit must consist of the characters [a-zA-Z0-9_:] that metric names use.", parameterName);
+        }
+
+        if (!baseName.EndsWith("_" + unit, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Invalid unit '{unit}' for metric '{name}': OpenMetrics requires the unit to be the suffix of the metric name, so the name must end with '_{unit}'{(baseName == name ? "" : " before '_total'")}.",
+                parameterName);
+        }
+
+        return unit;
+    }
 
     private static string List(string[] items) => "[" + string.Join(", ", items) + "]";
 

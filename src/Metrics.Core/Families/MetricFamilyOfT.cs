@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Metrics;
 
 /// <summary>
@@ -101,7 +99,7 @@ public sealed class MetricFamily<TSeries> : MetricFamily
         // label sets here without queueing every request on the write lock.
         if (ExpireAfter is null && Volatile.Read(ref _overflow) is { } folded && _table.Count >= CardinalityLimit)
         {
-            Registry.RecordSeriesOverflow(Name);
+            Registry.SelfMetrics.RecordSeriesOverflow(Name);
             return folded;
         }
 
@@ -132,7 +130,7 @@ public sealed class MetricFamily<TSeries> : MetricFamily
         }
 
         // Counted outside the lock: the overflow counter lives in another family, with its own lock.
-        Registry.RecordSeriesOverflow(Name);
+        Registry.SelfMetrics.RecordSeriesOverflow(Name);
         return overflow;
     }
 
@@ -192,8 +190,21 @@ public sealed class MetricFamily<TSeries> : MetricFamily
         return series;
     }
 
-    [DoesNotReturn]
-    private void ThrowWrongCount(int count) =>
-        throw new ArgumentException(
-            $"Metric '{Name}' takes {LabelNameArray.Length} label value(s), for [{string.Join(", ", LabelNameArray)}], but {count} were given.");
+    private protected override bool RemoveSeries(ReadOnlySpan<string> values)
+    {
+        var hash = SeriesTable<TSeries>.Hash(values);
+        lock (_table.WriteLock)
+        {
+            return _table.Remove(values, hash);
+        }
+    }
+
+    private protected override void ClearSeries()
+    {
+        lock (_table.WriteLock)
+        {
+            _table.Clear();
+            Volatile.Write(ref _overflow, null);
+        }
+    }
 }

@@ -31,15 +31,15 @@ internal sealed class SeriesList
         return new SeriesList(items, Count + 1);
     }
 
-    /// <summary>A list of the series that are not expired, in the same order, on an array of its own.</summary>
+    /// <summary>A list of the series that are neither expired nor removed, in the same order, on an array of its own.</summary>
     // A new array rather than compaction in place: readers of this list may still be iterating it.
-    public SeriesList WithoutExpired()
+    public SeriesList WithoutDetached()
     {
         var kept = new MetricSeries[Math.Max(4, Count)];
         var count = 0;
         for (var i = 0; i < Count; i++)
         {
-            if (!_items[i].IsExpired)
+            if (!_items[i].IsExpired && !_items[i].IsRemoved)
             {
                 kept[count++] = _items[i];
             }

@@ -138,7 +138,72 @@ internal sealed class SeriesTable<TSeries>
         }
 
         Volatile.Write(ref _count, _count - removed);
-        Volatile.Write(ref _list, _list.WithoutExpired());
+        Volatile.Write(ref _list, _list.WithoutDetached());
+    }
+
+    /// <summary>
+    /// Removes the series of <paramref name="values"/> for good, and an expired one that something still holds,
+    /// marking each removed; returns whether there was either. The caller holds <see cref="WriteLock"/>.
+    /// </summary>
+    public bool Remove(ReadOnlySpan<string> values, int hash)
+    {
+        var removed = TakeExpired(values, hash);
+        removed?.MarkRemoved();
+        var buckets = _buckets;
+        var index = hash & (buckets.Length - 1);
+        Entry? kept = null;
+        TSeries? found = null;
+        for (var entry = buckets[index]; entry is not null; entry = entry.Next)
+        {
+            if (found is null && entry.Hash == hash && entry.Matches(values))
+            {
+                found = entry.Series;
+            }
+            else
+            {
+                kept = new Entry(entry.Hash, entry.Values, entry.Series, kept);
+            }
+        }
+
+        if (found is null)
+        {
+            return removed is not null;
+        }
+
+        found.MarkRemoved();
+        Volatile.Write(ref buckets[index], kept);
+        Volatile.Write(ref _count, _count - 1);
+        Volatile.Write(ref _list, _list.WithoutDetached());
+        return true;
+    }
+
+    /// <summary>
+    /// Removes every series for good, the overflow series and expired ones that something still holds included,
+    /// marking each removed; the caller holds <see cref="WriteLock"/>.
+    /// </summary>
+    public void Clear()
+    {
+        var list = _list;
+        for (var i = 0; i < list.Count; i++)
+        {
+            list[i].MarkRemoved();
+        }
+
+        foreach (var head in _tombstones?.Values ?? Enumerable.Empty<Tombstone>())
+        {
+            for (var tombstone = head; tombstone is not null; tombstone = tombstone.Next)
+            {
+                if (tombstone.Series.TryGetTarget(out var series))
+                {
+                    series.MarkRemoved();
+                }
+            }
+        }
+
+        _tombstones = null;
+        Volatile.Write(ref _buckets, new Entry?[InitialBuckets]);
+        Volatile.Write(ref _count, 0);
+        Volatile.Write(ref _list, SeriesList.Empty);
     }
 
     /// <summary>Drops the tombstones of series that nothing holds any more; the caller holds <see cref="WriteLock"/>.</summary>

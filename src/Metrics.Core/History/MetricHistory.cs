@@ -16,8 +16,7 @@ namespace Metrics;
 /// <para>
 /// Memory is bounded: with N = <see cref="Capacity"/>, each counter or gauge series takes 8·N bytes, each summary
 /// 16·N, and each histogram with B buckets (counting <c>+Inf</c>) (16 + 8·B)·N, plus about 250 bytes of bookkeeping
-/// per series and 8·N for the timestamps. Measured: 10,000 counter series at N = 180 take 16.8 MB (under a tested
-/// limit of 17 MiB); 1,000 histograms of 13 buckets at N = 180 take 21.9 MB. A series absent for N points is
+/// per series and 8·N for the timestamps. A series absent for N points is
 /// forgotten, and the registry's cardinality limits bound how many series there are.
 /// </para>
 /// <para>
@@ -35,7 +34,6 @@ public sealed class MetricHistory : IDisposable
     private readonly Dictionary<MetricSeries, SeriesTrack> _tracks = new(ReferenceEqualityComparer.Instance);
     private readonly List<SeriesTrack> _trackList = [];
     private readonly Dictionary<MetricFamily, FamilyTrack> _families = new(ReferenceEqualityComparer.Instance);
-    private double[] _summaryScratch = [];
     private long _pointCount;
     private ITimer? _timer;
 
@@ -224,63 +222,13 @@ public sealed class MetricHistory : IDisposable
         throw new ArgumentException($"Unknown metric family '{name}': the registry has no family of that name (counter names end in _total).", parameterName);
     }
 
+    // Reads without locks the writers take: atomic loads, and the histogram's stripe sums.
     private void Record(MetricFamily family, long sequence, int slot)
     {
         ref var familyTrack = ref CollectionsMarshal.GetValueRefOrAddDefault(_families, family, out _);
         familyTrack ??= new FamilyTrack(family);
-        var list = family.Series;
-        for (var i = 0; i < list.Count; i++)
-        {
-            var series = list[i];
-            ref var track = ref CollectionsMarshal.GetValueRefOrAddDefault(_tracks, series, out var exists);
-            if (!exists)
-            {
-                track = new SeriesTrack(series, Capacity, familyTrack.BucketCount, sequence);
-                familyTrack.Series.Add(track);
-                _trackList.Add(track);
-            }
-
-            if (Read(series, track!, slot))
-            {
-                track!.LastSequence = sequence;
-            }
-        }
-    }
-
-    // Reads one series without locks the writers take: atomic loads, and the histogram's stripe sums.
-    private bool Read(MetricSeries series, SeriesTrack track, int slot)
-    {
-        switch (series)
-        {
-            case Counter counter:
-                track.Values[slot] = counter.Value;
-                return true;
-            case DoubleCounter counter:
-                track.Values[slot] = counter.Value;
-                return true;
-            case Gauge gauge:
-                track.Values[slot] = gauge.Value;
-                return true;
-            case ICallbackSeries callback when callback.Source.TryRead(out var value):
-                track.Values[slot] = value;
-                return true;
-            case Histogram histogram:
-                var buckets = track.BucketsAt(slot);
-                track.Sums![slot] = histogram.Read(buckets);
-                track.Values[slot] = buckets[^1];
-                return true;
-            case Summary summary:
-                if (_summaryScratch.Length < summary.QuantileCount)
-                {
-                    _summaryScratch = new double[summary.QuantileCount];
-                }
-
-                track.Values[slot] = summary.Read(_summaryScratch.AsSpan(0, summary.QuantileCount), out var sum);
-                track.Sums![slot] = sum;
-                return true;
-            default:
-                return false;
-        }
+        var reader = new HistorySampleReader(_tracks, _trackList, familyTrack, Capacity, sequence, slot);
+        family.Read(ref reader);
     }
 
     /// <summary>Marks the series not seen at this point absent there, and forgets those absent from every point held.</summary>

@@ -6,15 +6,14 @@ namespace Metrics;
 /// </summary>
 internal sealed class SeriesTrack
 {
-    public SeriesTrack(MetricSeries series, int capacity, int bucketCount, long firstSequence)
+    public SeriesTrack(MetricSeries series, int capacity, int bucketCount, long firstSequence, bool hasSums, bool countsFromZero)
     {
         Series = series;
         BucketCount = bucketCount;
         FirstSequence = firstSequence;
         Values = new double[capacity];
         Array.Fill(Values, double.NaN);
-        var kind = series.Family.Kind;
-        if (kind is SeriesKind.Histogram or SeriesKind.Summary)
+        if (hasSums)
         {
             Sums = new double[capacity];
         }
@@ -24,9 +23,7 @@ internal sealed class SeriesTrack
             Buckets = new long[capacity * bucketCount];
         }
 
-        // A callback counter reads a total kept elsewhere since before it was registered; every other cumulative series
-        // starts at zero when it is created, so its first value is all increase.
-        CountsFromZero = kind is not SeriesKind.CallbackCounter;
+        CountsFromZero = countsFromZero;
         CreatedTicks = DateTimeOffset.UnixEpoch.Ticks + (long)(series.CreatedSeconds * TimeSpan.TicksPerSecond);
     }
 
@@ -48,6 +45,10 @@ internal sealed class SeriesTrack
     /// <summary>The last point at which the series was present.</summary>
     public long LastSequence { get; set; } = -1;
 
+    /// <summary>
+    /// Whether the series started at zero when it was created, so that its first value is all increase; false for a
+    /// total kept elsewhere since before it was registered.
+    /// </summary>
     public bool CountsFromZero { get; }
 
     /// <summary>When the series was created, in UTC ticks of the registry's clock.</summary>

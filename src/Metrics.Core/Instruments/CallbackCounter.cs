@@ -24,5 +24,16 @@ public sealed class CallbackCounter : MetricSeries, ICallbackSeries
     /// <summary>The total the callback returned at the latest collection, or NaN before the first or after a failed one.</summary>
     public double Value => _source.TryRead(out var value) ? value : double.NaN;
 
+    internal static SeriesKind Kind { get; } = new("a callback counter", MetricType.Counter);
+
     CallbackValue ICallbackSeries.Source => _source;
+
+    // One read: a collection running meanwhile cannot pair "has a value" with a value that is gone.
+    internal override void Read<TReader>(ref TReader reader)
+    {
+        if (_source.TryRead(out var value))
+        {
+            reader.ExternalCounter(this, value);
+        }
+    }
 }

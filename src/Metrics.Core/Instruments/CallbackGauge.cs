@@ -20,5 +20,16 @@ public sealed class CallbackGauge : MetricSeries, ICallbackSeries
     /// <summary>The value the callback returned at the latest collection, or NaN before the first.</summary>
     public double Value => _source.TryRead(out var value) ? value : double.NaN;
 
+    internal static SeriesKind Kind { get; } = new("a callback gauge", MetricType.Gauge);
+
     CallbackValue ICallbackSeries.Source => _source;
+
+    // One read: a collection running meanwhile cannot pair "has a value" with a value that is gone.
+    internal override void Read<TReader>(ref TReader reader)
+    {
+        if (_source.TryRead(out var value))
+        {
+            reader.Gauge(this, value);
+        }
+    }
 }

@@ -20,6 +20,8 @@ public sealed class Counter : MetricSeries
     /// <summary>The current total.</summary>
     public long Value => Volatile.Read(ref _value);
 
+    internal static SeriesKind Kind { get; } = new("an integer counter", MetricType.Counter);
+
     /// <summary>Adds one.</summary>
     // Hot path: one interlocked instruction, plus a branch each for expiry and exemplars while they are off; must never
     // allocate, lock or block.
@@ -71,6 +73,8 @@ public sealed class Counter : MetricSeries
         // The explicit exemplar replaces the Activity's, so the Activity's is never taken.
         ExemplarSlots(1).Record(0, exemplar, increment);
     }
+
+    internal override void Read<TReader>(ref TReader reader) => reader.Counter(this, Value);
 
     [DoesNotReturn]
     private static void ThrowNegative(long increment) =>

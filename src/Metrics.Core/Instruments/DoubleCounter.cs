@@ -20,6 +20,8 @@ public sealed class DoubleCounter : MetricSeries
     /// <summary>The current total.</summary>
     public double Value => AtomicDouble.Read(ref _bits);
 
+    internal static SeriesKind Kind { get; } = new("a double counter", MetricType.Counter);
+
     /// <summary>Adds one.</summary>
     // Hot path: a compare-exchange loop, plus a branch each for expiry and exemplars while they are off; must never
     // allocate, lock or block.
@@ -82,6 +84,8 @@ public sealed class DoubleCounter : MetricSeries
         AtomicDouble.Write(ref _bits, total);
         MarkUpdated();
     }
+
+    internal override void Read<TReader>(ref TReader reader) => reader.Counter(this, Value);
 
     [DoesNotReturn]
     private static void ThrowInvalid(double increment) =>

@@ -13,6 +13,8 @@ public sealed class Gauge : MetricSeries
     /// <summary>The current value.</summary>
     public double Value => AtomicDouble.Read(ref _bits);
 
+    internal static SeriesKind Kind { get; } = new("a gauge", MetricType.Gauge);
+
     /// <summary>Sets the value.</summary>
     // Hot path: one store; must never allocate, lock or block.
     public void Set(double value)
@@ -52,4 +54,6 @@ public sealed class Gauge : MetricSeries
         Inc();
         return new GaugeTrackScope(this);
     }
+
+    internal override void Read<TReader>(ref TReader reader) => reader.Gauge(this, Value);
 }

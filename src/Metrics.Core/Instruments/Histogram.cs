@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace Metrics;
@@ -56,6 +57,8 @@ public sealed class Histogram : MetricSeries
 
     internal int BucketCount => _bounds.Length + 1;
 
+    internal static SeriesKind Kind { get; } = new("a histogram", MetricType.Histogram, "le", "the bucket bounds of histograms");
+
     /// <summary>Records one observation.</summary>
     // Hot path: two interlocked operations on this processor's stripe, plus a branch each for expiry and exemplars
     // while they are off; must never allocate, lock or block.
@@ -107,10 +110,25 @@ public sealed class Histogram : MetricSeries
     /// </summary>
     public HistogramTimer StartTimer() => new(this, Stopwatch.GetTimestamp());
 
+    internal override void Read<TReader>(ref TReader reader)
+    {
+        var bucketCount = BucketCount;
+        long[]? rented = null;
+        var counts = bucketCount <= StackReadLimit
+            ? stackalloc long[bucketCount]
+            : (rented = ArrayPool<long>.Shared.Rent(bucketCount)).AsSpan(0, bucketCount);
+        var sum = AddStripes(counts);
+        reader.Histogram(this, counts, sum);
+        if (rented is not null)
+        {
+            ArrayPool<long>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>
     /// Adds the stripes up into <paramref name="cumulativeCounts"/> (one per bucket, <c>+Inf</c> last) and returns the sum.
     /// </summary>
-    internal double Read(Span<long> cumulativeCounts)
+    private double AddStripes(Span<long> cumulativeCounts)
     {
         cumulativeCounts.Clear();
         var sum = 0.0;

@@ -11,10 +11,15 @@ namespace Metrics;
 /// In a family with <see cref="FamilyOptions.ExpireAfter"/>, a series that no measurement updates for that long is
 /// removed at a scrape. A handle kept by a call site goes on working: its next measurement puts the same series,
 /// with its total so far, back into the family, and a lookup of its label values returns that same handle for as
-/// long as anything holds it.
+/// long as anything holds it. A series removed with <see cref="MetricFamily.Remove(ReadOnlySpan{string})"/> or
+/// <see cref="MetricFamily.Clear"/> is detached for good instead: its handle still accepts measurements, which no
+/// scrape or snapshot ever shows, and a lookup of its label values creates a new series that starts from zero.
 /// </remarks>
 public abstract class MetricSeries
 {
+    /// <summary>Bucket counts and quantiles up to this many are read into stack memory; larger layouts rent from the pool.</summary>
+    private protected const int StackReadLimit = 128;
+
     private readonly string[] _labelValues;
     private byte[]? _encodedLabels;
     private ExemplarStore? _exemplars;
@@ -43,9 +48,12 @@ public abstract class MetricSeries
     /// <summary>When the series was created, in Unix seconds: the value of its OpenMetrics <c>_created</c> sample.</summary>
     internal double CreatedSeconds { get; }
 
+    /// <summary>The label values followed by the registry's constant ones, in the order of <see cref="MetricFamily.ExposedLabelNames"/>.</summary>
+    internal string[] ExposedLabelValues => Family.Registry.ConstantLabels.AppendValues(_labelValues);
+
     // Encoded once, on first scrape, so later scrapes copy bytes instead of escaping and transcoding strings.
     // A race only builds the same bytes twice.
-    internal byte[] EncodedLabels => _encodedLabels ??= LabelEncoding.EncodeLabelPairs(Family.LabelNameArray, _labelValues);
+    internal byte[] EncodedLabels => _encodedLabels ??= LabelEncoding.EncodeLabelPairs(Family.ExposedLabelNames, ExposedLabelValues);
 
     /// <summary>The exemplar slots, created on first use: a family without exemplars pays nothing for them.</summary>
     private protected ExemplarStore ExemplarSlots(int slotCount)
@@ -61,6 +69,17 @@ public abstract class MetricSeries
     }
 
     internal bool IsExpired => Volatile.Read(ref _activity) == SeriesActivity.Expired;
+
+    /// <summary>Whether the series was removed from its family for good; see <see cref="MarkRemoved"/>.</summary>
+    internal bool IsRemoved => Volatile.Read(ref _activity) == SeriesActivity.Removed;
+
+    /// <summary>
+    /// Hands the series' current values to <paramref name="reader"/> through the one method of
+    /// <see cref="ISeriesReader"/> that fits its kind, or through none when it has nothing to report.
+    /// </summary>
+    // Scrape path: reads without taking any lock that measurements take, and allocates nothing.
+    internal abstract void Read<TReader>(ref TReader reader)
+        where TReader : struct, ISeriesReader;
 
     /// <summary>
     /// Notes a measurement for idle expiry; call right after the measurement's write. An interlocked write orders
@@ -101,10 +120,22 @@ public abstract class MetricSeries
     /// <summary>Marks an expired series active again once its family holds it again; under the family's write lock.</summary>
     internal void MarkRestored() => Volatile.Write(ref _activity, SeriesActivity.Active);
 
+    /// <summary>
+    /// Detaches the series from its family for good, under the family's write lock: a handle kept by a call site
+    /// still accepts measurements, but no exposition reads them and no measurement or lookup puts the series back.
+    /// </summary>
+    internal void MarkRemoved() => Volatile.Write(ref _activity, SeriesActivity.Removed);
+
     // The rare path: the first measurement after a scrape, or after the series was removed.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MarkUpdatedAfterIdle()
     {
+        // A removed series stays out, and its writers skip the compare-exchange below.
+        if (Volatile.Read(ref _activity) == SeriesActivity.Removed)
+        {
+            return;
+        }
+
         if (Interlocked.CompareExchange(ref _activity, SeriesActivity.Active, SeriesActivity.Idle) == SeriesActivity.Expired)
         {
             Family.Restore(this);

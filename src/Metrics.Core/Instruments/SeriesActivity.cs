@@ -19,4 +19,10 @@ internal static class SeriesActivity
 
     /// <summary>Removed from its family; its next update or lookup puts it back.</summary>
     public const int Expired = 3;
+
+    /// <summary>
+    /// Removed from its family for good, by <see cref="MetricFamily.Remove(ReadOnlySpan{string})"/> or
+    /// <see cref="MetricFamily.Clear"/>: updates still land in it, but nothing reads it and nothing puts it back.
+    /// </summary>
+    public const int Removed = 4;
 }

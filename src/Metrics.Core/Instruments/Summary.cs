@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Metrics;
@@ -10,13 +11,11 @@ namespace Metrics;
 /// <remarks>
 /// <para>
 /// Writers on different processors share no lock: each processor stripe has its own cache-line-padded count,
-/// sum and chunks of buffered observations, guarded by a flag that only that stripe's writers touch. prometheus-net
-/// and client_golang take one lock per observation instead, a known CPU sink under concurrency. A full chunk (64
-/// observations) is sorted by its writer outside every lock and handed to the quantile estimators if the summary's
-/// window lock is free; otherwise it is parked in its stripe for whoever takes that lock next, or for the next
-/// collection. A writer waits
-/// for that lock only when its stripe fills a second chunk before the first was added, which happens only when
-/// observations outrun the estimators (tens of nanoseconds of work per observation with five age buckets).
+/// sum and chunks of buffered observations, guarded by a flag that only that stripe's writers touch, so a lock per
+/// observation never becomes the contended point. A full chunk (64 observations) is sorted by its writer outside every
+/// lock and handed to the quantile estimators if the summary's window lock is free; otherwise it is parked in its
+/// stripe for whoever takes that lock next, or for the next collection. A writer waits for that lock only when its
+/// stripe fills a second chunk before the first was added, which happens only when observations outrun the estimators.
 /// A collection drains every stripe, so it reports every observation made before it.
 /// </para>
 /// <para>
@@ -75,7 +74,7 @@ public sealed class Summary : MetricSeries
     /// <summary>The quantiles this summary estimates, in increasing order; empty when it keeps only count and sum.</summary>
     public IReadOnlyList<double> Quantiles => _quantiles;
 
-    internal int QuantileCount => _quantiles.Length;
+    internal static SeriesKind Kind { get; } = new("a summary", MetricType.Summary, "quantile", "the quantiles of summaries");
 
     /// <summary>Records one observation.</summary>
     // Hot path: one uncontended compare-exchange on this processor's stripe, a few plain stores and a branch for
@@ -92,11 +91,26 @@ public sealed class Summary : MetricSeries
         MarkUpdated();
     }
 
+    internal override void Read<TReader>(ref TReader reader)
+    {
+        var quantileCount = _quantiles.Length;
+        double[]? rented = null;
+        var values = quantileCount <= StackReadLimit
+            ? stackalloc double[quantileCount]
+            : (rented = ArrayPool<double>.Shared.Rent(quantileCount)).AsSpan(0, quantileCount);
+        var count = Drain(values, out var sum);
+        reader.Summary(this, values, count, sum);
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>
     /// Drains every stripe into the window and writes the estimate of each quantile into
     /// <paramref name="quantileValues"/> (NaN while the window is empty); returns the count of all observations.
     /// </summary>
-    internal long Read(Span<double> quantileValues, out double sum)
+    private long Drain(Span<double> quantileValues, out double sum)
     {
         if (_window is null)
         {

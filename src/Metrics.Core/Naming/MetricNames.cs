@@ -18,6 +18,8 @@ public static class MetricNames
     /// <summary>The rule label names must follow, quoted in validation errors.</summary>
     internal const string LabelNameRule = "label names must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with '__'";
 
+    private const string CounterSuffix = "_total";
+
     // Bounded so that sanitizing attacker-chosen text (model names from requests) cannot grow memory without limit.
     private const int SanitizeCacheLimit = 4096;
     private static readonly ConcurrentDictionary<string, string> SanitizeCache = new(StringComparer.Ordinal);
@@ -105,6 +107,20 @@ public static class MetricNames
             throw new ArgumentException($"Invalid metric name '{name}': {MetricNameRule}.", parameterName);
         }
     }
+
+    /// <summary>
+    /// The name of a counter family registered as <paramref name="name"/>: <c>_total</c> is appended when missing.
+    /// The caller's name is checked first: otherwise "" would pass as "_total", and errors would quote a name the
+    /// caller never wrote.
+    /// </summary>
+    internal static string CounterName(string name, string parameterName)
+    {
+        ValidateMetricName(name, parameterName);
+        return name.EndsWith(CounterSuffix, StringComparison.Ordinal) ? name : name + CounterSuffix;
+    }
+
+    /// <summary>A counter family's name without its <c>_total</c>: its OpenMetrics family name.</summary>
+    internal static string WithoutCounterSuffix(string counterName) => counterName[..^CounterSuffix.Length];
 
     internal static void ValidateLabelName(string name, string parameterName)
     {

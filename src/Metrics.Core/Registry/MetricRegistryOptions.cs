@@ -15,7 +15,7 @@ public sealed class MetricRegistryOptions
     /// <summary>
     /// Whether counters, histograms and summaries write a <c>_created</c> sample (the series' creation time in Unix
     /// seconds) in OpenMetrics, unless their <see cref="FamilyOptions.EnableCreatedSamples"/> says otherwise.
-    /// Off by default, as in the Prometheus Go client: it doubles the sample count of counters.
+    /// Off by default: it doubles the sample count of counters.
     /// </summary>
     public bool EnableCreatedSamples { get; set; }
 
@@ -26,4 +26,15 @@ public sealed class MetricRegistryOptions
     /// default; tests pass a manual clock so that they never sleep.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Labels that every series of every family carries, such as <c>service</c> or <c>region</c>: written after each
+    /// family's own labels, sorted by name, in both text formats, and present in snapshots
+    /// (<see cref="FamilySnapshot.LabelNames"/>, <see cref="SeriesSnapshot.LabelValues"/> and
+    /// <see cref="SeriesSnapshot.TryGetLabelValue"/>). Names follow the label-name rules; <c>le</c>, <c>quantile</c>
+    /// and <c>family</c> (the label of the registry's own <c>metrics_series_overflow_total</c>) are reserved, and a
+    /// family that declares a label of the same name fails to register with <see cref="ArgumentException"/>. The
+    /// registry copies them when it is created. Null, the default, means none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ConstantLabels { get; set; }
 }

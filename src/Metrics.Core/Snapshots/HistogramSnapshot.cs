@@ -6,7 +6,7 @@ public sealed class HistogramSnapshot
     private readonly double[] _upperBounds;
     private readonly long[] _cumulativeCounts;
 
-    private HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum)
+    internal HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum)
     {
         _upperBounds = upperBounds;
         _cumulativeCounts = cumulativeCounts;
@@ -130,12 +130,4 @@ public sealed class HistogramSnapshot
 
     private static string Bounds(HistogramSnapshot histogram) =>
         string.Join(", ", histogram.UpperBounds.Select(static bound => bound.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-    internal static HistogramSnapshot Create(Histogram histogram)
-    {
-        var counts = new long[histogram.BucketCount];
-        var sum = histogram.Read(counts);
-        double[] bounds = [.. histogram.UpperBounds, double.PositiveInfinity];
-        return new HistogramSnapshot(bounds, counts, sum);
-    }
 }

@@ -1,10 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Metrics;
 
 /// <summary>An immutable copy of one series.</summary>
 public sealed class SeriesSnapshot
 {
-    private SeriesSnapshot(IReadOnlyList<string> labelValues, double value, HistogramSnapshot? histogram = null, SummarySnapshot? summary = null)
+    private readonly IReadOnlyList<string> _labelNames;
+
+    internal SeriesSnapshot(
+        IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues, double value, HistogramSnapshot? histogram = null, SummarySnapshot? summary = null)
     {
+        _labelNames = labelNames;
         LabelValues = labelValues;
         Value = value;
         Histogram = histogram;
@@ -23,26 +29,31 @@ public sealed class SeriesSnapshot
     /// <summary>The quantile estimates, count and sum of a summary series; null for other types.</summary>
     public SummarySnapshot? Summary { get; }
 
-    internal static SeriesSnapshot? Create(MetricSeries series) => series switch
-    {
-        Counter counter => new SeriesSnapshot(series.LabelValues, counter.Value, null),
-        DoubleCounter counter => new SeriesSnapshot(series.LabelValues, counter.Value, null),
-        Gauge gauge => new SeriesSnapshot(series.LabelValues, gauge.Value, null),
-        ICallbackSeries callback when callback.Source.TryRead(out var value) => new SeriesSnapshot(series.LabelValues, value, null),
-        Metrics.Histogram histogram => FromHistogram(histogram),
-        Metrics.Summary summary => FromSummary(summary),
-        _ => null,
-    };
+    /// <summary>The value of the label named <paramref name="labelName"/> (ordinal); see <see cref="TryGetLabelValue"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The series has no label of that name.</exception>
+    public string this[string labelName] =>
+        TryGetLabelValue(labelName, out var value)
+            ? value
+            : throw new KeyNotFoundException($"The series has no label '{labelName}'; its labels are [{string.Join(", ", _labelNames)}].");
 
-    private static SeriesSnapshot FromHistogram(Histogram histogram)
+    /// <summary>
+    /// Looks up the value of the label named <paramref name="labelName"/> (ordinal), the family's own labels and the
+    /// registry's constant labels alike, without allocating.
+    /// </summary>
+    /// <returns>Whether the series has such a label; when not, <paramref name="value"/> is null.</returns>
+    public bool TryGetLabelValue(string labelName, [NotNullWhen(true)] out string? value)
     {
-        var snapshot = HistogramSnapshot.Create(histogram);
-        return new SeriesSnapshot(histogram.LabelValues, snapshot.Count, snapshot);
-    }
+        ArgumentNullException.ThrowIfNull(labelName);
+        for (var i = 0; i < _labelNames.Count; i++)
+        {
+            if (string.Equals(_labelNames[i], labelName, StringComparison.Ordinal))
+            {
+                value = LabelValues[i];
+                return true;
+            }
+        }
 
-    private static SeriesSnapshot FromSummary(Summary summary)
-    {
-        var snapshot = SummarySnapshot.Create(summary);
-        return new SeriesSnapshot(summary.LabelValues, snapshot.Count, summary: snapshot);
+        value = null;
+        return false;
     }
 }

@@ -8,7 +8,7 @@ public sealed class SummarySnapshot
     private readonly double[] _quantiles;
     private readonly double[] _values;
 
-    private SummarySnapshot(double[] quantiles, double[] values, long count, double sum)
+    internal SummarySnapshot(double[] quantiles, double[] values, long count, double sum)
     {
         _quantiles = quantiles;
         _values = values;
@@ -40,12 +40,5 @@ public sealed class SummarySnapshot
                     CultureInfo.InvariantCulture,
                     $"The summary does not estimate quantile {quantile}; it estimates [{string.Join(", ", Array.ConvertAll(_quantiles, static q => q.ToString(CultureInfo.InvariantCulture)))}]."),
                 nameof(quantile));
-    }
-
-    internal static SummarySnapshot Create(Summary summary)
-    {
-        var values = new double[summary.QuantileCount];
-        var count = summary.Read(values, out var sum);
-        return new SummarySnapshot([.. summary.Quantiles], values, count, sum);
     }
 }

@@ -21,6 +21,21 @@ public class MeterBridgeLifecycleTests
     }
 
     [Test]
+    public void Bridge_selects_no_meter_unless_told()
+    {
+        using var meter = new Meter("Metrics.Tests.Bridge." + Guid.NewGuid().ToString("N"));
+        var registry = new MetricRegistry();
+        new MeterBridgeOptions().Meters.ShouldBeEmpty();
+
+        using var bridge = registry.AddMeterBridge();
+        meter.CreateCounter<long>("test.calls").Add(5);
+        using var runtime = new Meter("System.Runtime.Tests." + Guid.NewGuid().ToString("N"));
+        runtime.CreateObservableGauge("test.level", () => 1);
+
+        registry.Collect().Families.Select(family => family.Name).ShouldAllBe(name => name.StartsWith("metrics_", StringComparison.Ordinal));
+    }
+
+    [Test]
     public void A_meter_created_again_under_the_same_name_starts_a_fresh_family()
     {
         var name = "Metrics.Tests.Bridge." + Guid.NewGuid().ToString("N");
@@ -259,11 +274,12 @@ public class MeterBridgeLifecycleTests
 
         calls.Series.Count.ShouldBe(4);
         Family<Gauge>(bridged, "test_level").WithLabels([]).Value.ShouldBe(4 * ((PerThread / 2 * 2) - (PerThread / 2)));
-        var buckets = new long[2];
+        var waits = bridged.Registry.Collect().Find("test_wait")!;
         foreach (var route in routes)
         {
-            Family<Histogram>(bridged, "test_wait").WithLabels(route).Read(buckets).ShouldBe(2 * PerThread);
-            buckets.ShouldBe([2 * PerThread, 2 * PerThread]);
+            var wait = waits.Find(route)!.Histogram!;
+            wait.Sum.ShouldBe(2 * PerThread);
+            wait.CumulativeCounts.ShouldBe([2 * PerThread, 2 * PerThread]);
         }
     }
 
