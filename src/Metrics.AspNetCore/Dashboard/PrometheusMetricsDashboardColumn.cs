@@ -17,7 +17,7 @@ public sealed class PrometheusMetricsDashboardColumn
         Type = type;
     }
 
-    /// <summary>Names the column's sparklines in the page (their <c>data-series</c>), such as <c>tokens</c>.</summary>
+    /// <summary>Names the column's sparklines in the page (their <c>data-series</c>), such as <c>bytes</c>.</summary>
     public string Name { get; }
 
     /// <summary>The column's heading.</summary>
@@ -38,10 +38,10 @@ public sealed class PrometheusMetricsDashboardColumn
 
     /// <summary>
     /// A counter's rate per row, summed over the row's series: a sparkline of the latest points and the last rate,
-    /// such as tokens per second.
+    /// such as bytes per second.
     /// </summary>
     /// <param name="name">Names the sparklines in the page.</param>
-    /// <param name="title">The heading, such as <c>Tokens / s</c>.</param>
+    /// <param name="title">The heading, such as <c>Bytes / s</c>.</param>
     /// <param name="family">A counter with the table's label.</param>
     /// <param name="unit">How the rate is written: <c>/s</c> (the default), <c>bytes</c>, <c>s</c>, <c>%</c> or empty.</param>
     public static PrometheusMetricsDashboardColumn Rate(string name, string title, string family, string unit = "/s") =>
@@ -62,7 +62,7 @@ public sealed class PrometheusMetricsDashboardColumn
 
     /// <summary>A gauge's latest value per row, shown as the badge of the state it stands for.</summary>
     /// <param name="name">Names the badges in the page.</param>
-    /// <param name="title">The heading, such as <c>Circuit</c>.</param>
+    /// <param name="title">The heading, such as <c>Health</c>.</param>
     /// <param name="family">A gauge with the table's label.</param>
     /// <param name="states">The states its values stand for.</param>
     public static PrometheusMetricsDashboardColumn State(string name, string title, string family, IEnumerable<PrometheusMetricsDashboardState> states)
