@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishes tests/TrimSmoke the way a user ships the adapter, trimmed or as native AOT, with every warning an error
 # and none allowed in the log; starts the published app on a free 127.0.0.1 port; and checks from outside that the
-# request middleware, /metrics (200, promtool-clean, the series of the requests made here) and /v1/usage (200, the
+# request middleware, /metrics (200, promtool-clean, the series of the requests made here) and /metrics/snapshot (200, the
 # JSON fields) work in the published form.
 #
 #   bash tests/published-app-smoke.sh trimmed    # PublishTrimmed=true, self-contained
@@ -60,10 +60,10 @@ grep -qE '^http_connections_total [1-9][0-9]*$' "$work/metrics.txt" || fail "htt
 grep -qE '^process_cpu_seconds_total ' "$work/metrics.txt" || fail "the process collector is missing"
 grep -qE '^dotnet_gc_heap_size_bytes ' "$work/metrics.txt" || fail "the runtime collector is missing"
 
-expect_status 200 "$(get "$base/v1/usage" "$work/usage.json" "$work/usage.headers")" "GET /v1/usage"
+expect_status 200 "$(get "$base/metrics/snapshot" "$work/usage.json" "$work/usage.headers")" "GET /metrics/snapshot"
 grep -qi '^content-type: application/json; charset=utf-8' "$work/usage.headers" \
-  || fail "/v1/usage sent $(grep -i '^content-type' "$work/usage.headers")"
-python3 - "$work/usage.json" <<'PY' || fail "/v1/usage JSON is not what the adapter documents"
+  || fail "/metrics/snapshot sent $(grep -i '^content-type' "$work/usage.headers")"
+python3 - "$work/usage.json" <<'PY' || fail "/metrics/snapshot JSON is not what the adapter documents"
 import datetime, json, sys
 
 doc = json.load(open(sys.argv[1]))
@@ -84,7 +84,7 @@ assert len(series) == 1, duration["series"]
 histogram = series[0]
 assert histogram["count"] == 1 and histogram["sum"] > 0, histogram
 assert [b["le"] for b in histogram["buckets"]] == [0.005, 0.05, 0.5, 5], histogram["buckets"]
-assert all(key in histogram for key in ("p50", "p90", "p99")), histogram
+assert [q["quantile"] for q in histogram["quantiles"]] == [0.5, 0.95, 0.99] and all(q["value"] > 0 for q in histogram["quantiles"]), histogram
 
 greetings = families["smoke_greetings_total"]
 assert greetings["help"] == "Greetings served, by name.", greetings

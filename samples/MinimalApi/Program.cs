@@ -1,5 +1,5 @@
 // The three-line setup: AddPrometheusMetrics, UsePrometheusRequestMetrics and MapPrometheusMetrics.
-// Run it, send a few requests, then read http://localhost:5000/metrics and http://localhost:5000/v1/usage.
+// Run it, send a few requests, then read http://localhost:5000/metrics and http://localhost:5000/metrics/snapshot.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPrometheusMetrics(builder.Configuration.GetSection("PrometheusMetrics"));
 // Optional: count Kestrel connections too (http_connections_active, http_connections_total).
@@ -8,7 +8,7 @@ builder.WebHost.ConfigureKestrel(static kestrel => kestrel.ConfigureEndpointDefa
 var app = builder.Build();
 app.UsePrometheusRequestMetrics();
 app.MapPrometheusMetrics();
-app.MapMetricsUsage();
+app.MapPrometheusMetricsSnapshot();
 
 string[] models = ["gpt-4o", "claude-sonnet-4", "llama-3.1-70b"];
 app.MapGet("/health", static () => "ok");

@@ -1,3 +1,2 @@
-global using Gateway.Tests.Support;
 global using Microsoft.Extensions.Configuration;
 global using Microsoft.Extensions.Logging;

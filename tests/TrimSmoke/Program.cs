@@ -1,5 +1,5 @@
 // The adapter in a trimmed or native AOT application: options bound from configuration (the binding generator's
-// path), request and connection metrics, /metrics, /v1/usage, and one metric of the application's own on the shared
+// path), request and connection metrics, /metrics, /metrics/snapshot, and one metric of the application's own on the shared
 // registry. tests/published-app-smoke.sh publishes it, starts it and checks every one of these from outside.
 using Metrics;
 
@@ -10,7 +10,7 @@ builder.WebHost.ConfigureKestrel(static kestrel => kestrel.ConfigureEndpointDefa
 var app = builder.Build();
 app.UsePrometheusRequestMetrics();
 app.MapPrometheusMetrics();
-app.MapMetricsUsage();
+app.MapPrometheusMetricsSnapshot();
 
 var greetings = app.Services.GetRequiredService<MetricRegistry>()
     .CreateCounterFamily("smoke_greetings_total", "Greetings served, by name.", ["name"]);

@@ -1,4 +1,6 @@
 using Gateway.Configuration;
+using Gateway.Telemetry;
+using Metrics.AspNetCore;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Gateway.Hosting;
@@ -69,10 +71,47 @@ internal static class MetricsComposition
         }
 
         operators.MapPrometheusMetrics("/metrics");
-        operators.MapMetricsUsage("/v1/usage");
-        operators.MapMetricsUsageHistory("/v1/usage/history");
-        operators.MapMetricsUsageStream("/v1/usage/stream");
-        operators.MapMetricsUsageWebSocket("/v1/usage/ws");
-        operators.MapMetricsDashboard("/dashboard", static dashboard => dashboard.Title = "LLM gateway");
+        operators.MapPrometheusMetricsSnapshot("/v1/usage");
+        operators.MapPrometheusMetricsHistory("/v1/usage/history");
+        operators.MapPrometheusMetricsStream("/v1/usage/stream");
+        operators.MapPrometheusMetricsWebSocket("/v1/usage/ws");
+        operators.MapPrometheusMetricsDashboard("/dashboard", ConfigureDashboard);
+    }
+
+    /// <summary>
+    /// The dashboard: the adapter's request and latency panels, then the providers (tokens, latency and circuit per
+    /// provider) beside the model × provider routing heat map, then the resources beside the circuit breakers.
+    /// </summary>
+    private static void ConfigureDashboard(PrometheusMetricsDashboardOptions dashboard)
+    {
+        PrometheusMetricsDashboardState[] circuitStates =
+        [
+            new(0, "closed", PrometheusMetricsDashboardTone.Good),
+            new(1, "open", PrometheusMetricsDashboardTone.Bad),
+            new(2, "half-open", PrometheusMetricsDashboardTone.Warning),
+        ];
+        dashboard.Title = "LLM gateway";
+        dashboard.StreamPath = "/v1/usage/stream";
+        dashboard.Panels.Clear();
+        dashboard.Panels.Add(PrometheusMetricsDashboardPanel.Requests());
+        dashboard.Panels.Add(PrometheusMetricsDashboardPanel.Latency());
+        dashboard.Panels.Add(PrometheusMetricsDashboardPanel.SparklineTable(
+            "providers",
+            "Providers",
+            "Tokens per second and median latency, per provider",
+            "provider",
+            "Provider",
+            [
+                PrometheusMetricsDashboardColumn.State("circuit", "Circuit", "llm_circuit_state", circuitStates),
+                PrometheusMetricsDashboardColumn.Rate("tokens", "Tokens / s", "llm_tokens_total"),
+                PrometheusMetricsDashboardColumn.Quantile("latency", "Latency p50 (p95)", "llm_request_duration_seconds", 0.5, 0.95),
+            ],
+            excludedLabelValue: GatewayMetrics.None,
+            width: 7));
+        dashboard.Panels.Add(PrometheusMetricsDashboardPanel.HeatMap(
+            "routing", "Routing", "Requests by model and serving provider", "llm_requests_total", "model", "provider", GatewayMetrics.None, width: 5));
+        dashboard.Panels.Add(PrometheusMetricsDashboardPanel.Resources(width: 8));
+        dashboard.Panels.Add(PrometheusMetricsDashboardPanel.StateBadges(
+            "circuits", "Circuit breakers", "State of each provider's circuit breaker", "llm_circuit_state", "provider", circuitStates, width: 4));
     }
 }

@@ -11,20 +11,20 @@ namespace Metrics.AspNetCore;
 /// CDN, no web fonts) and its configuration written in at each request, so panels appear as their families do. A
 /// per-request nonce lets the Content-Security-Policy allow only that inline script and style and same-origin fetches.
 /// </summary>
-internal sealed class DashboardEndpoint(MetricRegistry registry, MetricsDashboardOptions options, string adapterPrefix)
+internal sealed class DashboardEndpoint(MetricRegistry registry, PrometheusMetricsDashboardOptions options, PrometheusMetricsOptions adapterOptions)
 {
     private static readonly string Template = LoadTemplate();
 
     public Task HandleAsync(HttpContext context)
     {
         var streamPath = options.StreamPath.StartsWith('/') ? context.Request.PathBase + options.StreamPath : options.StreamPath;
-        var config = new DashboardConfigBuilder(registry, options, adapterPrefix).Build(streamPath);
+        var config = new DashboardConfigBuilder(registry, options, adapterOptions).Build(streamPath);
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var page = Template
             .Replace("{{TITLE}}", WebUtility.HtmlEncode(options.Title), StringComparison.Ordinal)
             .Replace("{{NONCE}}", nonce, StringComparison.Ordinal)
             // The default encoder escapes <, > and &, so the JSON cannot close the script element.
-            .Replace("/*CONFIG*/null", JsonSerializer.Serialize(config, DashboardJsonContext.Default.DashboardConfig), StringComparison.Ordinal);
+            .Replace("/*CONFIG*/null", JsonSerializer.Serialize(config, MetricsJsonContext.Default.DashboardConfig), StringComparison.Ordinal);
 
         var response = context.Response;
         response.ContentType = "text/html; charset=utf-8";

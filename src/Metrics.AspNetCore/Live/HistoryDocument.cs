@@ -1,9 +1,9 @@
 namespace Metrics.AspNetCore;
 
 // The JSON shape of the history endpoint and of every message of the live stream, one type per level of the document.
-// Property order is the order in the JSON; names are camelCased by LiveJsonContext, and null properties are left out.
+// Property order is the order in the JSON; names are camelCased by MetricsJsonContext, and null properties are left out.
 // Unknown values (NaN in MetricHistory: before a second point, while a series is absent, a window without
-// observations) are JSON nulls, so charts draw gaps.
+// observations) are written as JSON nulls, like every non-finite number, so charts draw gaps.
 
 /// <summary>Consecutive points of the sampler for the requested families.</summary>
 internal sealed class HistoryDocument
@@ -30,7 +30,7 @@ internal sealed class HistoryDocument
 /// <summary>One family, or one sum of a family's series.</summary>
 internal sealed class HistoryFamily
 {
-    /// <summary>The <c>family</c> selector this answers, written canonically, such as <c>llm_tokens_total[provider]</c>.</summary>
+    /// <summary>The <c>family</c> selector this answers, written canonically, such as <c>http_requests_total[status]</c>.</summary>
     public required string Selector { get; init; }
 
     public required string Name { get; init; }
@@ -50,23 +50,27 @@ internal sealed class HistorySeries
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
 
     /// <summary>Counters, histograms and summaries: increase per second since the previous point.</summary>
-    public IReadOnlyList<double?>? Rate { get; init; }
+    public IReadOnlyList<double>? Rate { get; init; }
 
     /// <summary>Counters, histograms and summaries: the known increase over the document's points.</summary>
     public double? Increase { get; init; }
 
     /// <summary>Gauges: the value at each point.</summary>
-    public IReadOnlyList<double?>? Value { get; init; }
+    public IReadOnlyList<double>? Value { get; init; }
 
-    /// <summary>Histograms: the median of the observations since the previous point.</summary>
-    public IReadOnlyList<double?>? P50 { get; init; }
-
-    /// <summary>Histograms: the 95th percentile of the observations since the previous point.</summary>
-    public IReadOnlyList<double?>? P95 { get; init; }
-
-    /// <summary>Histograms: the 99th percentile of the observations since the previous point.</summary>
-    public IReadOnlyList<double?>? P99 { get; init; }
+    /// <summary>Histograms: each configured quantile of the observations since the previous point, in increasing order.</summary>
+    public IReadOnlyList<HistoryQuantile>? Quantiles { get; init; }
 
     /// <summary>Histograms and summaries: the mean of the observations since the previous point.</summary>
-    public IReadOnlyList<double?>? Average { get; init; }
+    public IReadOnlyList<double>? Average { get; init; }
+}
+
+/// <summary>One quantile of a histogram's series at each point.</summary>
+internal sealed class HistoryQuantile
+{
+    /// <summary>The quantile, such as 0.95.</summary>
+    public required double Quantile { get; init; }
+
+    /// <summary>Its estimate at each point; unknown (null) where the interval saw no observation.</summary>
+    public required IReadOnlyList<double> Values { get; init; }
 }

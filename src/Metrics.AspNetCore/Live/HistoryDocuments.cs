@@ -10,12 +10,12 @@ internal static class HistoryDocuments
     public static HistoryReading ReadWindow(MetricHistory history, HistoryQuery query) =>
         query.Window is { } window ? history.Read(query.Selectors, window) : history.ReadSince(query.Selectors, -1);
 
-    public static HistoryDocument Create(HistoryReading reading, string[] selectorTexts, string type)
+    public static HistoryDocument Create(HistoryReading reading, IReadOnlyList<double> quantiles, string[] selectorTexts, string type)
     {
         var families = new HistoryFamily[reading.Families.Count];
         for (var i = 0; i < families.Length; i++)
         {
-            families[i] = ToJson(reading.Families[i], selectorTexts[i]);
+            families[i] = ToJson(reading.Families[i], quantiles, selectorTexts[i]);
         }
 
         return new HistoryDocument
@@ -29,12 +29,12 @@ internal static class HistoryDocuments
         };
     }
 
-    private static HistoryFamily ToJson(FamilyHistory family, string selector)
+    private static HistoryFamily ToJson(FamilyHistory family, IReadOnlyList<double> quantiles, string selector)
     {
         var series = new HistorySeries[family.Series.Count];
         for (var i = 0; i < series.Length; i++)
         {
-            series[i] = ToJson(family.LabelNames, family.Series[i]);
+            series[i] = ToJson(family.LabelNames, quantiles, family.Series[i]);
         }
 
         return new HistoryFamily
@@ -47,7 +47,7 @@ internal static class HistoryDocuments
         };
     }
 
-    private static HistorySeries ToJson(IReadOnlyList<string> labelNames, SeriesHistory series)
+    private static HistorySeries ToJson(IReadOnlyList<string> labelNames, IReadOnlyList<double> quantiles, SeriesHistory series)
     {
         var labels = new Dictionary<string, string>(labelNames.Count, StringComparer.Ordinal);
         for (var i = 0; i < labelNames.Count; i++)
@@ -58,29 +58,27 @@ internal static class HistoryDocuments
         return new HistorySeries
         {
             Labels = labels,
-            Rate = Known(series.Rates),
+            Rate = series.Rates,
             Increase = double.IsNaN(series.Increase) ? null : series.Increase,
-            Value = Known(series.Values),
-            P50 = Known(series.P50),
-            P95 = Known(series.P95),
-            P99 = Known(series.P99),
-            Average = Known(series.Averages),
+            Value = series.Values,
+            Quantiles = Quantiles(quantiles, series.Quantiles),
+            Average = series.Averages,
         };
     }
 
-    private static double?[]? Known(IReadOnlyList<double>? values)
+    private static HistoryQuantile[]? Quantiles(IReadOnlyList<double> quantiles, IReadOnlyList<IReadOnlyList<double>>? estimates)
     {
-        if (values is null)
+        if (estimates is null)
         {
             return null;
         }
 
-        var known = new double?[values.Count];
-        for (var i = 0; i < known.Length; i++)
+        var result = new HistoryQuantile[estimates.Count];
+        for (var i = 0; i < result.Length; i++)
         {
-            known[i] = double.IsFinite(values[i]) ? values[i] : null;
+            result[i] = new HistoryQuantile { Quantile = quantiles[i], Values = estimates[i] };
         }
 
-        return known;
+        return result;
     }
 }

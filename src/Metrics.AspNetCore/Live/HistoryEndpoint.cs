@@ -30,7 +30,7 @@ internal sealed class HistoryEndpoint(MetricRegistry registry, MetricHistory his
             return EndpointErrors.WriteAsync(context, StatusCodes.Status400BadRequest, invalid.Error, invalid.Message);
         }
 
-        var document = HistoryDocuments.Create(reading, query.SelectorTexts, HistoryDocuments.HistoryType);
-        return context.Response.WriteAsJsonAsync(document, LiveJsonContext.Default.HistoryDocument, EndpointErrors.JsonContentType, context.RequestAborted);
+        var document = HistoryDocuments.Create(reading, history.Quantiles, query.SelectorTexts, HistoryDocuments.HistoryType);
+        return context.Response.WriteAsJsonAsync(document, MetricsJsonContext.Default.HistoryDocument, EndpointErrors.JsonContentType, context.RequestAborted);
     }
 }

@@ -74,7 +74,7 @@ internal sealed class HistoryQuery
         {
             if (ParseSelector(family ?? "") is not var (text, selector))
             {
-                error = Invalid($"Invalid family '{family}': give a family name, optionally followed by the labels to sum by in brackets, such as llm_tokens_total or llm_tokens_total[provider].");
+                error = Invalid($"Invalid family '{family}': give a family name, optionally followed by the labels to sum by in brackets, such as http_requests_total or http_requests_total[status].");
                 return null;
             }
 

@@ -148,7 +148,7 @@ internal sealed class LiveUpdateHub : BackgroundService
     private LiveMessage Serialize(HistoryReading reading, HistoryQuery query, string type)
     {
         Interlocked.Increment(ref _serializedMessages);
-        return new(JsonSerializer.SerializeToUtf8Bytes(HistoryDocuments.Create(reading, query.SelectorTexts, type), LiveJsonContext.Default.HistoryDocument), reading.LastSequence);
+        return new(JsonSerializer.SerializeToUtf8Bytes(HistoryDocuments.Create(reading, _history.Quantiles, query.SelectorTexts, type), MetricsJsonContext.Default.HistoryDocument), reading.LastSequence);
     }
 
     private LiveMessage? ReadUpdate(HistoryQuery query, long afterSequence)

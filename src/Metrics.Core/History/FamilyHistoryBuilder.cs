@@ -6,9 +6,7 @@ namespace Metrics;
 /// </summary>
 internal static class FamilyHistoryBuilder
 {
-    private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
-
-    public static FamilyHistory Build(MetricFamily family, FamilyTrack? track, IReadOnlyList<string>? by, HistoryRange range)
+    public static FamilyHistory Build(MetricFamily family, FamilyTrack? track, IReadOnlyList<string>? by, HistoryRange range, double[] quantiles)
     {
         var labelIndexes = by is null ? null : LabelIndexes(family, by);
         var bucketCount = track?.BucketCount ?? 0;
@@ -38,7 +36,7 @@ internal static class FamilyHistoryBuilder
         var result = new SeriesHistory[groups.Count];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = Finish(family.Type, groups[i], track?.UpperBounds, range);
+            result[i] = Finish(family.Type, groups[i], track?.UpperBounds, range, quantiles);
         }
 
         return new FamilyHistory(family.Name, family.Type, by ?? family.LabelNames, by, result);
@@ -164,7 +162,7 @@ internal static class FamilyHistoryBuilder
         }
     }
 
-    private static SeriesHistory Finish(MetricType type, SeriesGroup group, double[]? upperBounds, HistoryRange range)
+    private static SeriesHistory Finish(MetricType type, SeriesGroup group, double[]? upperBounds, HistoryRange range, double[] quantiles)
     {
         if (type == MetricType.Gauge)
         {
@@ -196,14 +194,14 @@ internal static class FamilyHistoryBuilder
             return new SeriesHistory(group.LabelValues) { Rates = rates, Increase = increase, Averages = averages };
         }
 
-        var quantiles = new double[Quantiles.Length][];
-        for (var q = 0; q < quantiles.Length; q++)
+        var estimates = new double[quantiles.Length][];
+        for (var q = 0; q < estimates.Length; q++)
         {
-            quantiles[q] = new double[range.Count];
+            estimates[q] = new double[range.Count];
             for (var point = 0; point < range.Count; point++)
             {
-                quantiles[q][point] = group.Totals[point] > 0
-                    ? HistogramSnapshot.QuantileOf(Quantiles[q], upperBounds, group.Buckets.AsSpan(point * upperBounds.Length, upperBounds.Length))
+                estimates[q][point] = group.Totals[point] > 0
+                    ? HistogramSnapshot.QuantileOf(quantiles[q], upperBounds, group.Buckets.AsSpan(point * upperBounds.Length, upperBounds.Length))
                     : double.NaN;
             }
         }
@@ -213,9 +211,7 @@ internal static class FamilyHistoryBuilder
             Rates = rates,
             Increase = increase,
             Averages = averages,
-            P50 = quantiles[0],
-            P95 = quantiles[1],
-            P99 = quantiles[2],
+            Quantiles = estimates,
         };
     }
 }

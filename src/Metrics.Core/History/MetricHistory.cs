@@ -30,6 +30,7 @@ public sealed class MetricHistory : IDisposable
     private readonly MetricRegistry _registry;
     private readonly TimeProvider _clock;
     private readonly long[] _timestampTicks;
+    private readonly double[] _quantiles;
     private readonly Dictionary<MetricSeries, SeriesTrack> _tracks = new(ReferenceEqualityComparer.Instance);
     private readonly List<SeriesTrack> _trackList = [];
     private readonly Dictionary<MetricFamily, FamilyTrack> _families = new(ReferenceEqualityComparer.Instance);
@@ -38,6 +39,7 @@ public sealed class MetricHistory : IDisposable
 
     /// <summary>Creates a history of <paramref name="registry"/>; call <see cref="Start"/> to sample on a timer, or <see cref="Sample"/> at will.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The interval is below <see cref="MetricHistoryOptions.MinimumInterval"/>, or the capacity below 2.</exception>
+    /// <exception cref="ArgumentException">The quantiles are empty, outside 0 to 1, or not strictly increasing.</exception>
     public MetricHistory(MetricRegistry registry, MetricHistoryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -54,6 +56,14 @@ public sealed class MetricHistory : IDisposable
                 nameof(options), options.Capacity, "MetricHistoryOptions.Capacity must be at least 2: a rate needs two points.");
         }
 
+        _quantiles = [.. options.Quantiles ?? MetricHistoryOptions.DefaultQuantiles];
+        if (!MetricHistoryOptions.AreQuantiles(_quantiles))
+        {
+            throw new ArgumentException(
+                $"MetricHistoryOptions.Quantiles [{string.Join(", ", _quantiles)}] is invalid: give at least one quantile, each between 0 and 1 and each greater than the one before, such as 0.5, 0.95, 0.99.",
+                nameof(options));
+        }
+
         _registry = registry;
         _clock = options.TimeProvider ?? registry.TimeProvider;
         Interval = options.Interval;
@@ -66,6 +76,9 @@ public sealed class MetricHistory : IDisposable
 
     /// <summary>How many points the ring keeps.</summary>
     public int Capacity { get; }
+
+    /// <summary>The quantiles estimated for histograms, in the order of each <see cref="SeriesHistory.Quantiles"/>.</summary>
+    public IReadOnlyList<double> Quantiles => _quantiles;
 
     /// <summary>
     /// The clock the history samples on: <see cref="MetricHistoryOptions.TimeProvider"/>, or the registry's when that
@@ -189,7 +202,7 @@ public sealed class MetricHistory : IDisposable
         for (var i = 0; i < families.Length; i++)
         {
             var family = FindFamily(selectors[i].Family, nameof(selectors));
-            families[i] = FamilyHistoryBuilder.Build(family, _families.GetValueOrDefault(family), selectors[i].By, range);
+            families[i] = FamilyHistoryBuilder.Build(family, _families.GetValueOrDefault(family), selectors[i].By, range, _quantiles);
         }
 
         return new HistoryReading(range.First, Interval, timestamps, families);

@@ -1,6 +1,6 @@
 namespace Metrics;
 
-/// <summary>Settings of a <see cref="MetricHistory"/>: how often it samples and how many points it keeps.</summary>
+/// <summary>Settings of a <see cref="MetricHistory"/>: how often it samples, how many points it keeps and which quantiles it estimates.</summary>
 public sealed class MetricHistoryOptions
 {
     /// <summary>The default <see cref="Interval"/>: 10 seconds.</summary>
@@ -21,9 +21,35 @@ public sealed class MetricHistoryOptions
     /// </summary>
     public int Capacity { get; set; } = DefaultCapacity;
 
+    /// <summary>The default <see cref="Quantiles"/>: 0.5, 0.95 and 0.99.</summary>
+    public static IReadOnlyList<double> DefaultQuantiles { get; } = new System.Collections.ObjectModel.ReadOnlyCollection<double>([0.5, 0.95, 0.99]);
+
+    /// <summary>
+    /// The quantiles estimated for each histogram at each point (see <see cref="SeriesHistory.Quantiles"/>): at least
+    /// one, each between 0 and 1, strictly increasing. Defaults to <see cref="DefaultQuantiles"/>.
+    /// </summary>
+    public IReadOnlyList<double> Quantiles { get; set; } = DefaultQuantiles;
+
     /// <summary>
     /// The clock that schedules samples and dates points; null, the default, means the registry's
     /// <see cref="MetricRegistryOptions.TimeProvider"/>, so series creation times and points share one clock.
     /// </summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Whether <paramref name="quantiles"/> is a valid <see cref="Quantiles"/> set.</summary>
+    internal static bool AreQuantiles(IReadOnlyList<double> quantiles)
+    {
+        var previous = double.NegativeInfinity;
+        foreach (var quantile in quantiles)
+        {
+            if (!(quantile >= 0 && quantile <= 1 && quantile > previous))
+            {
+                return false;
+            }
+
+            previous = quantile;
+        }
+
+        return quantiles.Count > 0;
+    }
 }

@@ -29,16 +29,11 @@ public sealed class SeriesHistory
     public IReadOnlyList<double>? Values { get; internal init; }
 
     /// <summary>
-    /// Histograms: the median of the observations made between the previous point and this one, estimated from the
-    /// bucket increases exactly as <see cref="HistogramSnapshot.Quantile"/> does; NaN without observations. Null otherwise.
+    /// Histograms: for each of <see cref="MetricHistory.Quantiles"/>, in that order, that quantile of the observations
+    /// made between the previous point and this one at each point, estimated from the bucket increases exactly as
+    /// <see cref="HistogramSnapshot.Quantile"/> does; NaN without observations. Null otherwise.
     /// </summary>
-    public IReadOnlyList<double>? P50 { get; internal init; }
-
-    /// <summary>Histograms: the 95th percentile of the observations between the previous point and this one; see <see cref="P50"/>.</summary>
-    public IReadOnlyList<double>? P95 { get; internal init; }
-
-    /// <summary>Histograms: the 99th percentile of the observations between the previous point and this one; see <see cref="P50"/>.</summary>
-    public IReadOnlyList<double>? P99 { get; internal init; }
+    public IReadOnlyList<IReadOnlyList<double>>? Quantiles { get; internal init; }
 
     /// <summary>
     /// Histograms and summaries: the mean of the observations between the previous point and this one (the increase of

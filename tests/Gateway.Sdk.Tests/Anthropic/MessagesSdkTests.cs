@@ -2,7 +2,7 @@ using System.Text.Json;
 using Anthropic.Models.Messages;
 using Gateway.Sdk.Tests.OpenAI;
 using Gateway.Sdk.Tests.Support;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Sdk.Tests.Anthropic;
 

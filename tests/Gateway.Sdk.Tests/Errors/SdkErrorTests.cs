@@ -6,7 +6,7 @@ using Gateway.Sdk.Tests.Anthropic;
 using Gateway.Sdk.Tests.OpenAI;
 using Gateway.Sdk.Tests.Support;
 using OpenAI.Chat;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Sdk.Tests.Errors;
 

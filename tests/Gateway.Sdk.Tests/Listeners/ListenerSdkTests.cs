@@ -4,7 +4,7 @@ using Anthropic.Exceptions;
 using Gateway.Sdk.Tests.Anthropic;
 using Gateway.Sdk.Tests.Support;
 using OpenAI.Chat;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Sdk.Tests.Listeners;
 

@@ -1,6 +1,6 @@
 using Gateway.Sdk.Tests.Support;
 using OpenAI.Responses;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Sdk.Tests.OpenAI;
 

@@ -2,7 +2,7 @@ using Anthropic.Models.Messages;
 using Gateway.Sdk.Tests.Anthropic;
 using Gateway.Sdk.Tests.Support;
 using OpenAI.Chat;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Sdk.Tests.Streaming;
 

@@ -1,7 +1,7 @@
 using Gateway.Sdk.Tests.Anthropic;
 using Gateway.Sdk.Tests.Support;
 using OpenAI.Chat;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Sdk.Tests.Translation;
 

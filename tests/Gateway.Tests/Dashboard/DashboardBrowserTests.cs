@@ -90,7 +90,7 @@ public sealed class DashboardBrowserTests
               p95: JSON.parse(document.querySelector('#latency-chart path[data-series="p95"]').dataset.values),
               p99: JSON.parse(document.querySelector('#latency-chart path[data-series="p99"]').dataset.values),
               tokens: Object.fromEntries([...document.querySelectorAll('#providers-body tr')].map(row =>
-                [row.dataset.provider, JSON.parse(row.querySelector('path[data-series="tokens"]').dataset.values)])),
+                [row.dataset.row, JSON.parse(row.querySelector('path[data-series="tokens"]').dataset.values)])),
             })
             """));
         var page_ = shown.RootElement;
@@ -109,9 +109,10 @@ public sealed class DashboardBrowserTests
         requests.ShouldBe(Slice(families[0].GetProperty("series")[0].GetProperty("rate"), offset, count));
         requests.Count(value => value > 0).ShouldBeGreaterThan(2);
         var latency = families[1].GetProperty("series")[0];
-        foreach (var quantile in (string[])["p50", "p95", "p99"])
+        var quantiles = latency.GetProperty("quantiles").EnumerateArray().ToDictionary(q => q.GetProperty("quantile").GetDouble(), q => q.GetProperty("values"));
+        foreach (var (name, quantile) in (ReadOnlySpan<(string, double)>)[("p50", 0.5), ("p95", 0.95), ("p99", 0.99)])
         {
-            Values(page_.GetProperty(quantile)).ShouldBe(Slice(latency.GetProperty(quantile), offset, count), quantile);
+            Values(page_.GetProperty(name)).ShouldBe(Slice(quantiles[quantile], offset, count), name);
         }
 
         Values(page_.GetProperty("p95")).Count(value => value > 0).ShouldBeGreaterThan(2);
@@ -121,7 +122,7 @@ public sealed class DashboardBrowserTests
         foreach (var (provider, sparkline) in rows)
         {
             var rates = Slice(providers[provider].GetProperty("rate"), offset, count);
-            sparkline.Length.ShouldBe(Math.Min(rates.Length, new Metrics.AspNetCore.MetricsDashboardOptions().SparklinePoints), provider);
+            sparkline.Length.ShouldBe(Math.Min(rates.Length, new Metrics.AspNetCore.PrometheusMetricsDashboardOptions().SparklinePoints), provider);
             sparkline.ShouldBe(rates[^sparkline.Length..], provider);
         }
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using Metrics;
 using Metrics.Testing;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Tests.Endpoints;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Tests.Endpoints;
 

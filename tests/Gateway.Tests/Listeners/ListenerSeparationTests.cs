@@ -2,7 +2,7 @@ using System.Net;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Tests.Listeners;
 

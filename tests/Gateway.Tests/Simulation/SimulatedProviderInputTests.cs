@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Gateway.Tests.Simulation;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using static Gateway.Tests.Support.GatewaySettings;
+using static Metrics.Testing.GatewayHarness.GatewaySettings;
 
 namespace Interop.Tests.Prometheus;
 

@@ -51,17 +51,23 @@ public sealed partial class DashboardEndpointTests
 
         var config = await ConfigAsync(app, "/dashboard");
 
-        config.GetProperty("stream").GetString().ShouldBe("/v1/usage/stream");
+        config.GetProperty("stream").GetString().ShouldBe("/metrics/stream");
         config.GetProperty("windowSeconds").GetDouble().ShouldBe(300);
         config.GetProperty("sparklinePoints").GetInt32().ShouldBe(60);
         config.GetProperty("selectors").Deserialize<string[]>().ShouldBe(
             ["http_requests_total[]", "http_requests_total[status]", "http_request_duration_seconds[]", "http_requests_in_flight[]"]);
-        config.GetProperty("panels").EnumerateObject().Select(panel => panel.Name).ShouldBe(["requests", "latency", "resources"]);
+        config.GetProperty("panels").EnumerateArray().Select(panel => panel.GetProperty("id").GetString()).ShouldBe(["requests", "latency", "resources"]);
+        config.GetProperty("panels").EnumerateArray().Select(panel => panel.GetProperty("width").GetInt32()).ShouldBe([6, 6, 12]);
     }
 
     [Test]
-    public async Task Application_families_named_in_the_options_fill_the_provider_circuit_and_routing_panels()
+    public async Task Panels_the_application_declares_read_its_families_and_share_a_row_when_a_partner_is_missing()
     {
+        PrometheusMetricsDashboardState[] breakerStates =
+        [
+            new(0, "closed", PrometheusMetricsDashboardTone.Good),
+            new(1, "open", PrometheusMetricsDashboardTone.Bad),
+        ];
         await using var app = await StartAsync(
             registry =>
             {
@@ -73,13 +79,25 @@ public sealed partial class DashboardEndpointTests
             options =>
             {
                 options.Title = "Tiers & <routing>";
-                options.ProviderLabel = "tier";
-                options.ModelLabel = "complexity";
-                options.ProviderTokensFamily = "tier_tokens_total";
-                options.ProviderLatencyFamily = "tier_latency_seconds";
-                options.CircuitStateFamily = "tier_breaker";
-                options.RoutingFamily = "routed_total";
                 options.Window = TimeSpan.FromMinutes(10);
+                options.Panels.Clear();
+                options.Panels.Add(PrometheusMetricsDashboardPanel.SparklineTable(
+                    "tiers",
+                    "Tiers",
+                    "Per tier",
+                    "tier",
+                    "Tier",
+                    [
+                        PrometheusMetricsDashboardColumn.State("breaker", "Breaker", "tier_breaker", breakerStates),
+                        PrometheusMetricsDashboardColumn.Rate("tokens", "Tokens / s", "tier_tokens_total"),
+                        PrometheusMetricsDashboardColumn.Quantile("latency", "p50 (p95)", "tier_latency_seconds", 0.5, 0.95),
+                        PrometheusMetricsDashboardColumn.Rate("missing", "Missing", "absent_total"),
+                    ],
+                    excludedLabelValue: "none",
+                    width: 7));
+                options.Panels.Add(PrometheusMetricsDashboardPanel.HeatMap("routing", "Routing", "Routed", "routed_total", "complexity", "tier", "none", width: 5));
+                options.Panels.Add(PrometheusMetricsDashboardPanel.StateBadges("breakers", "Breakers", "Each tier's breaker", "tier_breaker", "tier", breakerStates, width: 8));
+                options.Panels.Add(PrometheusMetricsDashboardPanel.StateBadges("absent", "Absent", "Never registered", "absent_state", "tier", breakerStates, width: 4));
             });
 
         var html = await app.GetTestClient().GetStringAsync("/dashboard");
@@ -87,10 +105,41 @@ public sealed partial class DashboardEndpointTests
 
         html.ShouldContain("<title>Tiers &amp; &lt;routing&gt;</title>");
         config.GetProperty("windowSeconds").GetDouble().ShouldBe(600);
+        config.GetProperty("selectors").Deserialize<string[]>().ShouldBe(
+            ["tier_breaker", "tier_tokens_total[tier]", "tier_latency_seconds[tier]", "routed_total[complexity,tier]"]);
         var panels = config.GetProperty("panels");
-        panels.GetProperty("providers").GetRawText().ShouldBe("""{"tokens":"tier_tokens_total[tier]","latency":"tier_latency_seconds[tier]","label":"tier","none":"none"}""");
-        panels.GetProperty("circuits").GetRawText().ShouldBe("""{"family":"tier_breaker","label":"tier"}""");
-        panels.GetProperty("routing").GetRawText().ShouldBe("""{"family":"routed_total[complexity,tier]","modelLabel":"complexity","providerLabel":"tier","none":"none"}""");
+        panels.GetArrayLength().ShouldBe(3);
+        panels[0].GetRawText().ShouldBe(
+            """{"id":"tiers","kind":"table","title":"Tiers","description":"Per tier","width":7,"label":"tier","labelTitle":"Tier","exclude":"none","columns":[{"name":"breaker","title":"Breaker","kind":"state","selector":"tier_breaker","states":[{"value":0,"text":"closed","tone":"good"},{"value":1,"text":"open","tone":"bad"}]},{"name":"tokens","title":"Tokens / s","kind":"rate","selector":"tier_tokens_total[tier]","unit":"/s"},{"name":"latency","title":"p50 (p95)","kind":"quantile","selector":"tier_latency_seconds[tier]","unit":"s","quantile":0.5,"secondaryQuantile":0.95}]}""");
+        panels[1].GetRawText().ShouldBe(
+            """{"id":"routing","kind":"heatmap","title":"Routing","description":"Routed","width":5,"family":"routed_total[complexity,tier]","label":"complexity","columnLabel":"tier","exclude":"none"}""");
+        panels[2].GetRawText().ShouldBe(
+            """{"id":"breakers","kind":"badges","title":"Breakers","description":"Each tier\u0027s breaker","width":12,"family":"tier_breaker","label":"tier","states":[{"value":0,"text":"closed","tone":"good"},{"value":1,"text":"open","tone":"bad"}]}""");
+    }
+
+    [Test]
+    public async Task Latency_panel_draws_the_configured_quantiles()
+    {
+        await using var app = await TestApplications.StartAsync(
+            static app =>
+            {
+                app.UsePrometheusRequestMetrics();
+                app.MapPrometheusMetricsDashboard();
+            },
+            configureMetrics: static options => options.Quantiles = [0.5, 0.9, 0.999]);
+
+        var latency = (await ConfigAsync(app, "/dashboard")).GetProperty("panels")[1];
+
+        latency.GetRawText().ShouldBe(
+            """{"id":"latency","kind":"latency","title":"Latency","description":"Request duration percentiles over each sampling interval","width":6,"family":"http_request_duration_seconds[]","quantiles":[0.5,0.9,0.999]}""");
+    }
+
+    [Test]
+    public async Task Two_panels_with_one_id_are_refused()
+    {
+        var refused = await Should.ThrowAsync<ArgumentException>(() => StartAsync(configure: static options => options.Panels.Add(PrometheusMetricsDashboardPanel.Latency())));
+
+        refused.Message.ShouldStartWith("Two dashboard panels have the id 'latency': each panel needs its own.");
     }
 
     [Test]
@@ -100,10 +149,10 @@ public sealed partial class DashboardEndpointTests
         {
             app.UsePathBase("/ops");
             app.UseRouting();
-            app.MapMetricsDashboard();
+            app.MapPrometheusMetricsDashboard();
         });
 
-        (await ConfigAsync(app, "/ops/dashboard")).GetProperty("stream").GetString().ShouldBe("/ops/v1/usage/stream");
+        (await ConfigAsync(app, "/ops/dashboard")).GetProperty("stream").GetString().ShouldBe("/ops/metrics/stream");
     }
 
     [Test]
@@ -117,12 +166,12 @@ public sealed partial class DashboardEndpointTests
         (await response.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
     }
 
-    private static Task<WebApplication> StartAsync(Action<MetricRegistry>? createMetrics = null, Action<MetricsDashboardOptions>? configure = null) =>
+    private static Task<WebApplication> StartAsync(Action<MetricRegistry>? createMetrics = null, Action<PrometheusMetricsDashboardOptions>? configure = null) =>
         TestApplications.StartAsync(app =>
         {
             createMetrics?.Invoke(app.Registry());
             app.UsePrometheusRequestMetrics();
-            app.MapMetricsDashboard(configure: configure);
+            app.MapPrometheusMetricsDashboard(configure: configure);
         });
 
     private static async Task<JsonElement> ConfigAsync(WebApplication app, string path) => Config(await app.GetTestClient().GetStringAsync(path));

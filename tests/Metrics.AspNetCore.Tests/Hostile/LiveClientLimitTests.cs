@@ -21,15 +21,15 @@ public sealed class LiveClientLimitTests
         await using var app = await StartAsync(clientLimit: 3);
         app.Registry().CreateCounter("requests", "Requests.");
         using var client = new HttpClient { BaseAddress = app.Address() };
-        using var first = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total"));
-        using var second = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total"));
+        using var first = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=requests_total"));
+        using var second = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=requests_total"));
         using var third = new ClientWebSocket();
-        await third.ConnectAsync(new Uri($"ws://{app.Address().Authority}/v1/usage/ws?family=requests_total"), CancellationToken.None);
+        await third.ConnectAsync(new Uri($"ws://{app.Address().Authority}/metrics/ws?family=requests_total"), CancellationToken.None);
         await Eventually.ShouldBecomeAsync(() => Value(app, "metrics_live_clients"), 3);
 
-        using var refusedStream = await client.GetAsync("/v1/usage/stream?family=requests_total");
+        using var refusedStream = await client.GetAsync("/metrics/stream?family=requests_total");
         using var refusedSocket = await RawHttp.ConnectAsync(app.Address());
-        await refusedSocket.SendAsync(RawHttp.WebSocketHandshake(app.Address(), "/v1/usage/ws?family=requests_total") .Replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n", StringComparison.Ordinal));
+        await refusedSocket.SendAsync(RawHttp.WebSocketHandshake(app.Address(), "/metrics/ws?family=requests_total") .Replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n", StringComparison.Ordinal));
         var refusedHandshake = await refusedSocket.ReadToEndAsync(TimeSpan.FromSeconds(10));
 
         const string body = """{"error":"too_many_clients","message":"The server already serves 3 live clients, the most it allows; try again later."}""";
@@ -43,7 +43,7 @@ public sealed class LiveClientLimitTests
 
         second.Dispose();
         await Eventually.ShouldBecomeAsync(() => Value(app, "metrics_live_clients"), 2);
-        using var admitted = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total"));
+        using var admitted = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=requests_total"));
         (await admitted.ReadAsync()).Data.GetProperty("type").GetString().ShouldBe("history");
         Value(app, "metrics_live_clients_dropped_total").ShouldBe(0);
     }
@@ -59,9 +59,9 @@ public sealed class LiveClientLimitTests
         var sockets = new List<ClientWebSocket>();
         for (var i = 0; i < 10; i++)
         {
-            streams.Add(new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total&window=1h")));
+            streams.Add(new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=requests_total&window=1h")));
             var socket = new ClientWebSocket();
-            await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/v1/usage/ws?family=requests_total&window=1h"), CancellationToken.None);
+            await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/metrics/ws?family=requests_total&window=1h"), CancellationToken.None);
             sockets.Add(socket);
         }
 

@@ -25,8 +25,8 @@ public sealed class QueryBoundsTests
         _clock.Advance(TimeSpan.FromSeconds(10));
         var client = app.GetTestClient();
 
-        var one = await client.GetByteArrayAsync("/v1/usage/history?family=requests_total%5Broute%5D");
-        var repeated = await client.GetByteArrayAsync("/v1/usage/history?" + string.Join('&', Enumerable.Repeat("family=requests_total%5Broute%5D", 120)));
+        var one = await client.GetByteArrayAsync("/metrics/history?family=requests_total%5Broute%5D");
+        var repeated = await client.GetByteArrayAsync("/metrics/history?" + string.Join('&', Enumerable.Repeat("family=requests_total%5Broute%5D", 120)));
 
         repeated.Length.ShouldBe(one.Length);
         repeated.ShouldBe(one);
@@ -43,7 +43,7 @@ public sealed class QueryBoundsTests
         AddTraffic(app.Registry());
 
         using var document = JsonDocument.Parse(await app.GetTestClient().GetStringAsync(
-            "/v1/usage/history?family=queue_depth&family=requests_total%5B%20route%20%2Cstatus%2C%20route%5D&family=requests_total%5Broute,status%5D&family=queue_depth"));
+            "/metrics/history?family=queue_depth&family=requests_total%5B%20route%20%2Cstatus%2C%20route%5D&family=requests_total%5Broute,status%5D&family=queue_depth"));
 
         document.RootElement.GetProperty("families").EnumerateArray().Select(family => family.GetProperty("selector").GetString())
             .ShouldBe(["queue_depth", "requests_total[route,status]"]);
@@ -56,14 +56,14 @@ public sealed class QueryBoundsTests
         AddTraffic(app.Registry());
         using var client = new HttpClient { BaseAddress = app.Address() };
 
-        using var one = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total"));
-        using var repeated = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?" + string.Join('&', Enumerable.Repeat("family=requests_total", 120))));
+        using var one = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=requests_total"));
+        using var repeated = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?" + string.Join('&', Enumerable.Repeat("family=requests_total", 120))));
 
         (await repeated.ReadAsync()).Data.GetRawText().ShouldBe((await one.ReadAsync()).Data.GetRawText());
     }
 
-    [TestCase("/v1/usage/history")]
-    [TestCase("/v1/usage/stream")]
+    [TestCase("/metrics/history")]
+    [TestCase("/metrics/stream")]
     public async Task More_distinct_selectors_than_the_limit_get_400_with_a_json_error(string path)
     {
         await using var app = await StartOnKestrelAsync(static options => options.QuerySelectorLimit = 3);
@@ -71,7 +71,7 @@ public sealed class QueryBoundsTests
         using var client = new HttpClient { BaseAddress = app.Address() };
 
         using var atLimit = await client.GetAsync(
-            "/v1/usage/history?family=queue_depth&family=requests_total&family=requests_total%5B%5D&family=queue_depth", HttpCompletionOption.ResponseHeadersRead);
+            "/metrics/history?family=queue_depth&family=requests_total&family=requests_total%5B%5D&family=queue_depth", HttpCompletionOption.ResponseHeadersRead);
         using var past = await client.GetAsync(
             path + "?family=queue_depth&family=requests_total&family=requests_total%5B%5D&family=requests_total%5Broute%5D", HttpCompletionOption.ResponseHeadersRead);
 
@@ -83,9 +83,9 @@ public sealed class QueryBoundsTests
         LiveClients(app).ShouldBe(0);
     }
 
-    [TestCase("/v1/usage")]
-    [TestCase("/v1/usage/history")]
-    [TestCase("/v1/usage/stream")]
+    [TestCase("/metrics/snapshot")]
+    [TestCase("/metrics/history")]
+    [TestCase("/metrics/stream")]
     public async Task Query_string_longer_than_the_limit_gets_414_with_a_json_error(string path)
     {
         await using var app = await StartOnKestrelAsync(static options => options.QueryLengthLimit = 100);
@@ -110,14 +110,14 @@ public sealed class QueryBoundsTests
         AddTraffic(app.Registry());
 
         using var document = JsonDocument.Parse(await app.GetTestClient().GetStringAsync(
-            "/v1/usage?" + string.Join('&', Enumerable.Repeat("family=queue_depth", 200))));
+            "/metrics/snapshot?" + string.Join('&', Enumerable.Repeat("family=queue_depth", 200))));
 
         document.RootElement.GetProperty("families").EnumerateArray().Select(family => family.GetProperty("name").GetString()).ShouldBe(["queue_depth"]);
     }
 
-    [TestCase("POST", "/v1/usage/history")]
-    [TestCase("PUT", "/v1/usage")]
-    [TestCase("DELETE", "/v1/usage/stream")]
+    [TestCase("POST", "/metrics/history")]
+    [TestCase("PUT", "/metrics/snapshot")]
+    [TestCase("DELETE", "/metrics/stream")]
     public async Task Other_methods_get_405_with_a_json_error(string method, string path)
     {
         await using var app = await StartAsync();
@@ -143,16 +143,16 @@ public sealed class QueryBoundsTests
         TestApplications.StartAsync(
             static app =>
             {
-                app.MapMetricsUsage();
-                app.MapMetricsUsageHistory();
-                app.MapMetricsUsageStream();
+                app.MapPrometheusMetricsSnapshot();
+                app.MapPrometheusMetricsHistory();
+                app.MapPrometheusMetricsStream();
             },
             configureBuilder: builder => builder.Services.AddPrometheusMetricsHistory(options => options.TimeProvider = _clock));
 
     private Task<WebApplication> StartOnKestrelAsync(Action<PrometheusMetricsOptions>? configure = null) =>
         LiveApplications.StartAsync(_clock, configure, static app =>
         {
-            app.MapMetricsUsage();
-            app.MapMetricsUsageHistory();
+            app.MapPrometheusMetricsSnapshot();
+            app.MapPrometheusMetricsHistory();
         });
 }

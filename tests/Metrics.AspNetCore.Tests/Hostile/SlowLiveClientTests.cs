@@ -26,7 +26,7 @@ public sealed class SlowLiveClientTests
         var started = Stopwatch.StartNew();
         using var client = await RawHttp.ConnectAsync(app.Address());
 
-        await client.SendAsync($"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
+        await client.SendAsync($"GET /metrics/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
         await WaitForAsync(() => Value(app, "metrics_live_clients_dropped_total") == 1, DropDeadline);
         var droppedAfter = started.Elapsed;
 
@@ -46,7 +46,7 @@ public sealed class SlowLiveClientTests
         var started = Stopwatch.StartNew();
         using var client = await RawHttp.ConnectAsync(app.Address());
 
-        await client.SendAsync(RawHttp.WebSocketHandshake(app.Address(), "/v1/usage/ws?family=requests_total"));
+        await client.SendAsync(RawHttp.WebSocketHandshake(app.Address(), "/metrics/ws?family=requests_total"));
         await WaitForAsync(() => Value(app, "metrics_live_clients_dropped_total") == 1, DropDeadline);
 
         started.Elapsed.ShouldBeLessThan(DropDeadline);
@@ -62,7 +62,7 @@ public sealed class SlowLiveClientTests
         await using var app = await StartAsync(sendTimeout: TimeSpan.FromSeconds(5));
         AddSeries(app.Registry(), 2_000);
         using var client = await RawHttp.ConnectAsync(app.Address());
-        await client.SendAsync($"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
+        await client.SendAsync($"GET /metrics/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n");
         var received = new MemoryStream();
         var buffer = new byte[1 << 20];
 
@@ -88,7 +88,7 @@ public sealed class SlowLiveClientTests
         await using var app = await StartAsync(sendTimeout: TimeSpan.FromSeconds(5));
         AddSeries(app.Registry(), 2_000);
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/v1/usage/ws?family=requests_total"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"ws://{app.Address().Authority}/metrics/ws?family=requests_total"), CancellationToken.None);
         var messages = new List<JsonElement>();
 
         for (var second = 0; second < 8; second++)

@@ -14,7 +14,7 @@ namespace Metrics.AspNetCore.Tests.Hostile;
 /// </summary>
 public sealed class WebSocketOriginTests
 {
-    private const string Query = "/v1/usage/ws?family=requests_total";
+    private const string Query = "/metrics/ws?family=requests_total";
 
     [Test]
     public async Task Page_of_a_foreign_origin_gets_403_with_a_json_error_and_no_subscription()

@@ -22,7 +22,7 @@ public sealed class HistoryEndpointTests
         requests.WithLabels("/b").Inc(20);
         _clock.Advance(TimeSpan.FromSeconds(10));
 
-        var json = await app.GetTestClient().GetStringAsync("/v1/usage/history?family=requests_total");
+        var json = await app.GetTestClient().GetStringAsync("/metrics/history?family=requests_total");
 
         json.ShouldBe(
             """{"type":"history","firstSequence":0,"lastSequence":1,"intervalSeconds":10,""" +
@@ -49,12 +49,12 @@ public sealed class HistoryEndpointTests
         app.Registry().CreateGauge("queue_depth", "Depth.").Set(7);
         _clock.Advance(TimeSpan.FromSeconds(10));
 
-        var json = await app.GetTestClient().GetStringAsync("/v1/usage/history?family=latency_seconds%5B%5D&family=queue_depth");
+        var json = await app.GetTestClient().GetStringAsync("/metrics/history?family=latency_seconds%5B%5D&family=queue_depth");
 
         json.ShouldEndWith(
             "\"families\":[" +
             """{"selector":"latency_seconds[]","name":"latency_seconds","type":"histogram","labelNames":[],"series":[""" +
-            """{"labels":{},"rate":[null,2],"increase":20,"p50":[null,1],"p95":[null,3.8],"p99":[null,3.96],"average":[null,1.75]}]},""" +
+            """{"labels":{},"rate":[null,2],"increase":20,"quantiles":[{"quantile":0.5,"values":[null,1]},{"quantile":0.95,"values":[null,3.8]},{"quantile":0.99,"values":[null,3.96]}],"average":[null,1.75]}]},""" +
             """{"selector":"queue_depth","name":"queue_depth","type":"gauge","labelNames":[],"series":[{"labels":{},"value":[2.5,7]}]}]}""");
     }
 
@@ -65,7 +65,7 @@ public sealed class HistoryEndpointTests
         _clock.Advance(TimeSpan.FromSeconds(10));
         _clock.Advance(TimeSpan.FromSeconds(10));
 
-        var json = await app.GetTestClient().GetStringAsync("/v1/usage/history?family=requests_total&window=15s");
+        var json = await app.GetTestClient().GetStringAsync("/metrics/history?family=requests_total&window=15s");
 
         json.ShouldStartWith("""{"type":"history","firstSequence":1,"lastSequence":2,"intervalSeconds":10,"timestamps":["2026-01-01T00:00:10+00:00","2026-01-01T00:00:20+00:00"],""");
     }
@@ -79,7 +79,7 @@ public sealed class HistoryEndpointTests
             registry.CreateGauge("queue_depth", "Depth.");
         });
 
-        using var document = System.Text.Json.JsonDocument.Parse(await app.GetTestClient().GetStringAsync("/v1/usage/history"));
+        using var document = System.Text.Json.JsonDocument.Parse(await app.GetTestClient().GetStringAsync("/metrics/history"));
 
         document.RootElement.GetProperty("families").EnumerateArray().Select(family => family.GetProperty("name").GetString())
             .ShouldBe(["metrics_live_clients", "metrics_live_clients_dropped_total", "metrics_live_clients_rejected_total", "queue_depth", "requests_total"]);
@@ -90,12 +90,12 @@ public sealed class HistoryEndpointTests
     [TestCase("?family=requests_total&window=-5m", "Invalid window '-5m': give a positive number of seconds, or a number followed by s, m or h, such as 90, 30s, 5m or 1h.")]
     [TestCase("?family=requests", "Unknown metric family 'requests': the registry has no family of that name (counter names end in _total).")]
     [TestCase("?family=requests_total%5Bstatus%5D", "Metric 'requests_total' has no label 'status' to sum by; its labels are [route].")]
-    [TestCase("?family=requests_total%5B", "Invalid family 'requests_total[': give a family name, optionally followed by the labels to sum by in brackets, such as llm_tokens_total or llm_tokens_total[provider].")]
+    [TestCase("?family=requests_total%5B", "Invalid family 'requests_total[': give a family name, optionally followed by the labels to sum by in brackets, such as http_requests_total or http_requests_total[status].")]
     public async Task Bad_query_gets_400_with_a_json_error_that_says_what_to_fix(string query, string message)
     {
         await using var app = await StartAsync(registry => registry.CreateCounterFamily("requests", "Requests.", ["route"]));
 
-        using var response = await app.GetTestClient().GetAsync("/v1/usage/history" + query);
+        using var response = await app.GetTestClient().GetAsync("/metrics/history" + query);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.ToString().ShouldBe("application/json; charset=utf-8");
@@ -107,17 +107,17 @@ public sealed class HistoryEndpointTests
     public async Task Mapping_without_the_history_services_says_what_to_add()
     {
         var error = await Should.ThrowAsync<InvalidOperationException>(
-            () => TestApplications.StartAsync(static app => app.MapMetricsUsageHistory()));
+            () => TestApplications.StartAsync(static app => app.MapPrometheusMetricsHistory()));
 
         error.Message.ShouldBe(
-            "MapMetricsUsageHistory needs the services of AddPrometheusMetricsHistory: call builder.Services.AddPrometheusMetricsHistory() when configuring services.");
+            "MapPrometheusMetricsHistory needs the services of AddPrometheusMetricsHistory: call builder.Services.AddPrometheusMetricsHistory() when configuring services.");
     }
 
     [Test]
     public void Interval_below_one_second_fails_at_start()
     {
         Should.Throw<ArgumentOutOfRangeException>(() => TestApplications.StartAsync(
-            static app => app.MapMetricsUsageHistory(),
+            static app => app.MapPrometheusMetricsHistory(),
             configureBuilder: static builder => builder.Services.AddPrometheusMetricsHistory(static options => options.Interval = TimeSpan.FromMilliseconds(500))));
     }
 
@@ -126,7 +126,7 @@ public sealed class HistoryEndpointTests
             app =>
             {
                 createMetrics?.Invoke(app.Registry());
-                app.MapMetricsUsageHistory();
+                app.MapPrometheusMetricsHistory();
             },
             configureBuilder: builder => builder.Services.AddPrometheusMetricsHistory(options =>
             {

@@ -16,8 +16,8 @@ internal static class LiveApplications
         TestApplications.StartOnKestrelAsync(
             app =>
             {
-                app.MapMetricsUsageStream();
-                app.MapMetricsUsageWebSocket();
+                app.MapPrometheusMetricsStream();
+                app.MapPrometheusMetricsWebSocket();
                 map?.Invoke(app);
             },
             static kestrel => kestrel.Listen(IPAddress.Loopback, 0),

@@ -24,7 +24,7 @@ public sealed class LiveStreamTests
         await using var app = await StartAsync();
         var requests = app.Registry().CreateCounter("requests", "Requests.");
         using var client = new HttpClient { BaseAddress = app.Address() };
-        using var response = await client.GetAsync("/v1/usage/stream?family=requests_total", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await client.GetAsync("/metrics/stream?family=requests_total", HttpCompletionOption.ResponseHeadersRead);
         response.Content.Headers.ContentType!.ToString().ShouldBe("text/event-stream; charset=utf-8");
         response.Headers.CacheControl!.ToString().ShouldBe("no-store");
         using var events = new ServerSentEvents(await response.Content.ReadAsStreamAsync());
@@ -77,7 +77,7 @@ public sealed class LiveStreamTests
         await using var app = await StartAsync();
         using var client = new HttpClient { BaseAddress = app.Address() };
 
-        using var response = await client.GetAsync("/v1/usage/ws");
+        using var response = await client.GetAsync("/metrics/ws");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("\"message\":\"This endpoint speaks WebSocket");
@@ -89,7 +89,7 @@ public sealed class LiveStreamTests
         await using var app = await StartAsync();
         using var client = new HttpClient { BaseAddress = app.Address() };
 
-        using var response = await client.GetAsync("/v1/usage/stream?family=nope");
+        using var response = await client.GetAsync("/metrics/stream?family=nope");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -106,7 +106,7 @@ public sealed class LiveStreamTests
         for (var i = 0; i < 50; i++)
         {
             var http = new HttpClient { BaseAddress = app.Address() };
-            var response = await http.GetAsync("/v1/usage/stream?family=requests_total", HttpCompletionOption.ResponseHeadersRead);
+            var response = await http.GetAsync("/metrics/stream?family=requests_total", HttpCompletionOption.ResponseHeadersRead);
             var events = new ServerSentEvents(await response.Content.ReadAsStreamAsync());
             (await events.ReadAsync()).Data.GetProperty("type").GetString().ShouldBe("history");
             clients.AddRange([events, response, http]);
@@ -138,8 +138,8 @@ public sealed class LiveStreamTests
         meter.CreateCounter<long>("jobs.done").Add(3);
         var requests = app.Registry().CreateCounter("requests", "Requests.");
         using var client = new HttpClient { BaseAddress = app.Address() };
-        using var bridged = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=jobs_done_total"));
-        using var other = new ServerSentEvents(await client.GetStreamAsync("/v1/usage/stream?family=requests_total"));
+        using var bridged = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=jobs_done_total"));
+        using var other = new ServerSentEvents(await client.GetStreamAsync("/metrics/stream?family=requests_total"));
         (await bridged.ReadAsync()).Data.GetProperty("type").GetString().ShouldBe("history");
         (await other.ReadAsync()).Data.GetProperty("type").GetString().ShouldBe("history");
 
@@ -166,7 +166,7 @@ public sealed class LiveStreamTests
 
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await socket.ConnectAsync(app.Address().Host, app.Address().Port);
-        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /v1/usage/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n"));
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /metrics/stream?family=requests_total HTTP/1.1\r\nHost: {app.Address().Authority}\r\n\r\n"));
         await Eventually.ShouldBecomeAsync(() => LiveClients(app), 1);
 
         // Each message carries 2,000 series; once the socket buffers are full, the server's writes wait, its queue fills
@@ -198,7 +198,7 @@ public sealed class LiveStreamTests
 
     private Task<WebApplication> StartAsync() => LiveApplications.StartAsync(_clock);
 
-    private static Uri WebSocketUri(WebApplication app, string query) => new($"ws://{app.Address().Authority}/v1/usage/ws{query}");
+    private static Uri WebSocketUri(WebApplication app, string query) => new($"ws://{app.Address().Authority}/metrics/ws{query}");
 
     private static double LiveClients(WebApplication app) => app.Registry().ValueOf("metrics_live_clients");
 

@@ -50,6 +50,42 @@ public sealed class MetricHistoryTests : IDisposable
     }
 
     [Test]
+    public void Quantiles_are_the_configured_ones_in_their_order()
+    {
+        using var history = new MetricHistory(_registry, new MetricHistoryOptions { Interval = Interval, Quantiles = [0.25, 0.75] });
+        var histogram = _registry.CreateHistogram("latency_seconds", "Latency.", Bounds);
+        history.Sample();
+        Observe(histogram, 0.5, 10);
+        Observe(histogram, 1.5, 20);
+        Observe(histogram, 3, 10);
+        _clock.Advance(Interval);
+        history.Sample();
+
+        var series = history.Read([new HistorySelector("latency_seconds")], TimeSpan.FromHours(1)).Families[0].Series.ShouldHaveSingleItem();
+
+        history.Quantiles.ShouldBe([0.25, 0.75]);
+        // Cumulative 10, 30, 40 of 40 over le 1, 2, 4: rank 10 tops the first bucket, rank 30 the second.
+        series.Quantiles!.Count.ShouldBe(2);
+        series.Quantiles[0].ShouldBe([double.NaN, 1]);
+        series.Quantiles[1].ShouldBe([double.NaN, 2]);
+    }
+
+    [TestCase(new double[0])]
+    [TestCase(new[] { 0.5, 0.5 })]
+    [TestCase(new[] { 0.9, 0.5 })]
+    [TestCase(new[] { -0.1 })]
+    [TestCase(new[] { 1.5 })]
+    [TestCase(new[] { double.NaN })]
+    public void Quantiles_outside_0_to_1_or_not_increasing_are_rejected(double[] quantiles)
+    {
+        var error = Should.Throw<ArgumentException>(() => new MetricHistory(_registry, new MetricHistoryOptions { Quantiles = quantiles }));
+
+        error.ParamName.ShouldBe("options");
+        error.Message.ShouldStartWith("MetricHistoryOptions.Quantiles [");
+        error.Message.ShouldContain("is invalid: give at least one quantile, each between 0 and 1 and each greater than the one before, such as 0.5, 0.95, 0.99.");
+    }
+
+    [Test]
     public void Start_samples_at_once_and_then_every_interval_of_the_clock()
     {
         _registry.CreateCounter("requests", "Requests.");
@@ -96,7 +132,7 @@ public sealed class MetricHistoryTests : IDisposable
         series.Rates.ShouldBe([double.NaN, 5, 2]);
         series.Increase.ShouldBe(70);
         series.Values.ShouldBeNull();
-        series.P50.ShouldBeNull();
+        series.Quantiles.ShouldBeNull();
     }
 
     [Test]
@@ -149,9 +185,10 @@ public sealed class MetricHistoryTests : IDisposable
         series.Increase.ShouldBe(30);
         // Second window, by hand: cumulative 0, 10, 20 of 20 over le 1, 2, 4; the median tops the second bucket, and
         // p95 and p99 interpolate 9 and 9.8 of the third bucket's 10 observations between 2 and 4.
-        series.P50.ShouldBe([double.NaN, 0.5, 2, double.NaN]);
-        series.P95!.ShouldBe([double.NaN, 0.95, 3.8, double.NaN]);
-        series.P99![2].ShouldBe(3.96, 1e-12);
+        series.Quantiles!.Count.ShouldBe(3);
+        series.Quantiles[0].ShouldBe([double.NaN, 0.5, 2, double.NaN]);
+        series.Quantiles[1].ShouldBe([double.NaN, 0.95, 3.8, double.NaN]);
+        series.Quantiles[2][2].ShouldBe(3.96, 1e-12);
         series.Averages.ShouldBe([double.NaN, 0.5, 2.25, double.NaN]);
     }
 
@@ -168,7 +205,7 @@ public sealed class MetricHistoryTests : IDisposable
 
         series.Rates.ShouldBe([double.NaN, 0.2]);
         series.Averages.ShouldBe([double.NaN, 3]);
-        series.P50.ShouldBeNull();
+        series.Quantiles.ShouldBeNull();
     }
 
     [Test]
@@ -326,9 +363,9 @@ public sealed class MetricHistoryTests : IDisposable
         var summed = _history.ReadSince([new HistorySelector("latency_seconds", [])], -1).Families[0].Series.ShouldHaveSingleItem();
 
         // By hand: cumulative 30, 30, 40 of 40 over le 1, 2, 4.
-        summed.P50![1].ShouldBe(2.0 / 3, 1e-12);
-        summed.P95![1].ShouldBe(3.6, 1e-12);
-        summed.P99![1].ShouldBe(3.92, 1e-12);
+        summed.Quantiles![0][1].ShouldBe(2.0 / 3, 1e-12);
+        summed.Quantiles[1][1].ShouldBe(3.6, 1e-12);
+        summed.Quantiles[2][1].ShouldBe(3.92, 1e-12);
         summed.Averages![1].ShouldBe((15 + 30) / 40.0);
     }
 
