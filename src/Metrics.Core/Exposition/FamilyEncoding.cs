@@ -26,7 +26,7 @@ internal sealed class FamilyEncoding
             BucketName = Utf8(shape.Name + "_bucket");
             TextBucketLabels = BucketLabels(bounds, FloatFormatter.Format);
             OpenMetricsBucketLabels = BucketLabels(bounds, FloatFormatter.FormatCanonical);
-            HasNegativeBuckets = bounds[0] < 0;
+            HasNegativeBuckets = bounds.Length > 0 && bounds[0] < 0;
         }
 
         if (shape.Summary is { } summary)

@@ -20,6 +20,12 @@ internal readonly struct SnapshotReader(IReadOnlyList<string> labelNames, List<S
         snapshots.Add(new SeriesSnapshot(labelNames, series.ExposedLabelValues, histogram.Count, histogram: histogram));
     }
 
+    public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum)
+    {
+        var histogram = new HistogramSnapshot([.. series.ClassicUpperBounds, double.PositiveInfinity], cumulativeCounts.ToArray(), sum);
+        snapshots.Add(new SeriesSnapshot(labelNames, series.ExposedLabelValues, histogram.Count, histogram: histogram));
+    }
+
     public void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum)
     {
         var summary = new SummarySnapshot([.. series.Quantiles], quantileValues.ToArray(), count, sum);
