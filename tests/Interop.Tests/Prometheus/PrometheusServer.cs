@@ -43,8 +43,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts Prometheus scraping <paramref name="target"/> (<c>host:port</c>) and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string target, TimeSpan readyTimeout)
+    /// <summary>
+    /// Starts Prometheus scraping <paramref name="target"/> (<c>host:port</c>) and waits until it is ready; with
+    /// <paramref name="nativeHistograms"/>, its native histograms feature is on, which makes it ask for protobuf first.
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(string target, TimeSpan readyTimeout, bool nativeHistograms = false)
     {
         var path = RequiredTool.Find("prometheus", "install Debian's 'prometheus' package (apt-get install -y prometheus)", fixedPath: "/usr/bin/prometheus");
         var directory = Directory.CreateTempSubdirectory("interop-prometheus-");
@@ -68,7 +71,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             $"--config.file={config}",
             $"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}",
             $"--web.listen-address={listen}",
-            "--enable-feature=exemplar-storage"])
+            nativeHistograms ? "--enable-feature=exemplar-storage,native-histograms" : "--enable-feature=exemplar-storage"])
         {
             info.ArgumentList.Add(argument);
         }
