@@ -5,12 +5,14 @@ public sealed class HistogramSnapshot
 {
     private readonly double[] _upperBounds;
     private readonly long[] _cumulativeCounts;
+    private readonly NativeHistogramSnapshot? _native;
 
-    internal HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum)
+    internal HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum, NativeHistogramSnapshot? native = null)
     {
         _upperBounds = upperBounds;
         _cumulativeCounts = cumulativeCounts;
         Sum = sum;
+        _native = native;
     }
 
     /// <summary>The bucket upper bounds in increasing order, ending with <see cref="double.PositiveInfinity"/>.</summary>
@@ -28,10 +30,13 @@ public sealed class HistogramSnapshot
     /// <summary>
     /// Estimates the <paramref name="q"/>-quantile exactly as PromQL's <c>histogram_quantile</c> does on these buckets:
     /// linear interpolation inside the bucket that holds the rank, a lower bound of 0 for the first bucket when its
-    /// upper bound is positive, and the highest finite bound when the rank falls in <c>+Inf</c>.
+    /// upper bound is positive, and the highest finite bound when the rank falls in <c>+Inf</c>. For a native
+    /// histogram without classic buckets, it estimates from the native buckets, as <c>histogram_quantile</c> does
+    /// for native histograms (Prometheus 2.42: linear interpolation inside the native bucket that holds the rank).
     /// </summary>
     /// <returns>NaN for an empty histogram or a NaN <paramref name="q"/>; -Inf below 0 and +Inf above 1, as PromQL.</returns>
-    public double Quantile(double q) => QuantileOf(q, _upperBounds, _cumulativeCounts);
+    public double Quantile(double q) =>
+        _native is null ? QuantileOf(q, _upperBounds, _cumulativeCounts) : NativeHistogramQuantile.Estimate(q, _native);
 
     /// <summary>
     /// <see cref="Quantile(double)"/> over any cumulative bucket counts with these <paramref name="upperBounds"/>, such
@@ -55,8 +60,9 @@ public sealed class HistogramSnapshot
             return double.PositiveInfinity;
         }
 
+        // As PromQL, fewer than two buckets (the +Inf bucket alone) give NaN.
         var observations = cumulativeCounts[^1];
-        if (observations == 0)
+        if (observations == 0 || cumulativeCounts.Length < 2)
         {
             return double.NaN;
         }

@@ -187,6 +187,32 @@ public sealed class NativeHistogramTests
     }
 
     [Test]
+    public void Snapshot_quantiles_come_from_native_buckets_without_classic_ones_and_from_classic_buckets_with_them()
+    {
+        var registry = new MetricRegistry();
+        var native = registry.CreateNativeHistogram("native_seconds", "Native.", SchemaZero);
+        var dual = registry.CreateNativeHistogram("dual_seconds", "Dual.", new NativeHistogramOptions { BucketFactor = 2, ClassicBuckets = [10] });
+        foreach (var value in new[] { 1.0, 1, 3, 3 })
+        {
+            native.Observe(value);
+            dual.Observe(value);
+        }
+
+        var snapshot = registry.Collect();
+        var nativeSnapshot = snapshot.Find("native_seconds")!.Series[0].Histogram!;
+        var dualSnapshot = snapshot.Find("dual_seconds")!.Series[0].Histogram!;
+
+        // Native buckets (0.5, 1] and (2, 4] hold two each: rank 2 ends the first, rank 3 is halfway through the second.
+        nativeSnapshot.Quantile(0.5).ShouldBe(1.0);
+        nativeSnapshot.Quantile(0.75).ShouldBe(3.0);
+        nativeSnapshot.UpperBounds.ShouldBe([double.PositiveInfinity]);
+        // The classic bucket (0, 10] holds all four: rank 2 is halfway through it.
+        dualSnapshot.Quantile(0.5).ShouldBe(5.0);
+        // The +Inf bucket alone gives NaN, as PromQL.
+        HistogramSnapshot.Add([nativeSnapshot]).Quantile(0.5).ShouldBe(double.NaN);
+    }
+
+    [Test]
     public void Registering_again_returns_the_family_only_with_the_same_native_settings_and_classic_buckets()
     {
         var registry = new MetricRegistry();
