@@ -208,8 +208,32 @@ public sealed class NativeHistogramTests
         nativeSnapshot.UpperBounds.ShouldBe([double.PositiveInfinity]);
         // The classic bucket (0, 10] holds all four: rank 2 is halfway through it.
         dualSnapshot.Quantile(0.5).ShouldBe(5.0);
-        // The +Inf bucket alone gives NaN, as PromQL.
-        HistogramSnapshot.Add([nativeSnapshot]).Quantile(0.5).ShouldBe(double.NaN);
+        HistogramSnapshot.Add([nativeSnapshot]).Quantile(0.5).ShouldBe(1.0);
+        // Without native buckets, the +Inf bucket alone gives NaN, as in PromQL.
+        new HistogramSnapshot([double.PositiveInfinity], [4], 8).Quantile(0.5).ShouldBe(double.NaN);
+    }
+
+    [Test]
+    public void Native_only_histograms_add_at_the_coarsest_schema_as_PromQL_sums_them()
+    {
+        var registry = new MetricRegistry();
+        var fine = registry.CreateNativeHistogram("fine_seconds", "Schema 0.", SchemaZero);
+        var coarse = registry.CreateNativeHistogram("coarse_seconds", "Schema -1.", new NativeHistogramOptions { BucketFactor = 4 });
+        // Schema 0: 1 in (0.5, 1], 3 and 3 in (2, 4]. Schema -1: 16 in (4, 16].
+        fine.Observe(1);
+        fine.Observe(3);
+        fine.Observe(3);
+        coarse.Observe(16);
+
+        var snapshot = registry.Collect();
+        var total = HistogramSnapshot.Add([snapshot.Find("fine_seconds")!.Series[0].Histogram!, snapshot.Find("coarse_seconds")!.Series[0].Histogram!]);
+
+        total.Count.ShouldBe(4);
+        total.Sum.ShouldBe(23);
+        // At schema -1 the buckets are (0.25, 1]: 1, (1, 4]: 2 and (4, 16]: 1. Rank 2 is halfway through (1, 4].
+        total.Quantile(0.5).ShouldBe(2.5);
+        // Rank 3.6 is 60% through (4, 16].
+        total.Quantile(0.9).ShouldBe(4 + (12 * 0.6), 1e-12);
     }
 
     [Test]
