@@ -17,7 +17,7 @@ public class NativeHistogramBenchmarks
 
     private Competitors _competitors = null!;
     private Histogram _classic = null!;
-    private NativeHistogramState _native = null!;
+    private NativeHistogram _native = null!;
     private Otel.Histogram<double> _openTelemetry = null!;
     private double[] _values = null!;
 
@@ -30,7 +30,7 @@ public class NativeHistogramBenchmarks
         _competitors = new Competitors(exponentialHistograms: true);
         _classic = new MetricRegistry().CreateHistogram(
             "latency_seconds", "Latency.", HistogramBuckets.Exponential(0.001, Math.Pow(100_000, 1.0 / 15), 16));
-        _native = new NativeHistogramState(new NativeHistogramOptions(), TimeProvider.System);
+        _native = new MetricRegistry().CreateNativeHistogram("latency_seconds", "Latency.");
         _openTelemetry = _competitors.Meter.CreateHistogram<double>("latency");
         var random = new Random(42);
         _values = new double[ValueCount];

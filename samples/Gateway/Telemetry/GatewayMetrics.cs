@@ -31,16 +31,18 @@ internal sealed class GatewayMetrics
             "llm_requests_total",
             "LLM API requests by surface, serving provider, model and the HTTP status returned to the client; provider and model are \"none\" where the gateway answered itself.",
             ["surface", "provider", "model", "status"]);
-        Duration = registry.CreateHistogramFamily(
+        // Both classic and native: text scrapers keep these buckets, and Prometheus with native histograms gets
+        // sparse buckets whose quantiles hold within the schema's relative error at any latency.
+        Duration = registry.CreateNativeHistogramFamily(
             "llm_request_duration_seconds",
             "Time from receiving an LLM request to the end of its response, by serving provider and model.",
             ["provider", "model"],
-            [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]);
-        TimeToFirstToken = registry.CreateHistogramFamily(
+            new NativeHistogramOptions { ClassicBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+        TimeToFirstToken = registry.CreateNativeHistogramFamily(
             "llm_time_to_first_token_seconds",
             "Time from receiving a streaming LLM request to the first streamed bytes from the provider.",
             ["provider", "model"],
-            [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
+            new NativeHistogramOptions { ClassicBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
         _errors = registry.CreateCounterFamily(
             "llm_errors_total",
             "Failures by kind and provider: each provider failure after its retries, and each request the gateway refused (provider \"none\").",
@@ -93,10 +95,10 @@ internal sealed class GatewayMetrics
     public MetricFamily<Counter> Requests { get; }
 
     /// <summary><c>llm_request_duration_seconds{provider,model}</c>.</summary>
-    public MetricFamily<Histogram> Duration { get; }
+    public MetricFamily<NativeHistogram> Duration { get; }
 
     /// <summary><c>llm_time_to_first_token_seconds{provider,model}</c>.</summary>
-    public MetricFamily<Histogram> TimeToFirstToken { get; }
+    public MetricFamily<NativeHistogram> TimeToFirstToken { get; }
 
     /// <summary><c>llm_retries_total{provider}</c>.</summary>
     public MetricFamily<Counter> Retries { get; }

@@ -14,8 +14,8 @@ internal sealed class RouteMetrics
     private readonly bool _enabled;
     private readonly string _provider;
     private readonly string _model;
-    private readonly Histogram _duration;
-    private readonly Histogram _timeToFirstToken;
+    private readonly NativeHistogram _duration;
+    private readonly NativeHistogram _timeToFirstToken;
     private readonly Counter _promptTokens;
     private readonly Counter _completionTokens;
     private readonly Counter?[] _okBySurface;

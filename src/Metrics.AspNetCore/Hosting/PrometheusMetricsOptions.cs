@@ -51,6 +51,13 @@ public sealed class PrometheusMetricsOptions
     public IList<double>? RequestDurationBuckets { get; set; }
 #pragma warning restore CA2227
 
+    /// <summary>
+    /// Whether <c>http_request_duration_seconds</c> is a native histogram (bucket factor 1.1, at most 160 buckets)
+    /// that keeps <see cref="RequestDurationBuckets"/> as its classic buckets: Prometheus with native histograms
+    /// enabled reads the native ones over protobuf, text scrapers the classic ones. False by default.
+    /// </summary>
+    public bool NativeRequestDuration { get; set; }
+
     /// <summary>What the <c>route</c> label holds; <see cref="RouteLabelMode.Template"/> by default.</summary>
     public RouteLabelMode RouteLabel { get; set; } = RouteLabelMode.Template;
 

@@ -12,7 +12,8 @@ namespace Metrics.AspNetCore;
 internal sealed class HttpRequestMetrics
 {
     private readonly MetricFamily<Counter> _requests;
-    private readonly MetricFamily<Histogram> _durations;
+    private readonly MetricFamily<Histogram>? _durations;
+    private readonly MetricFamily<NativeHistogram>? _nativeDurations;
     private readonly MetricFamily<Counter> _requestBodyBytes;
     private readonly MetricFamily<Counter> _responseBodyBytes;
     private readonly PathString[] _excludedPaths;
@@ -34,12 +35,23 @@ internal sealed class HttpRequestMetrics
             "HTTP requests handled, by route template, method and status code; 499 means the client went away first.",
             ["route", "method", "status"],
             familyOptions);
-        _durations = registry.CreateHistogramFamily(
-            prefix + "http_request_duration_seconds",
-            "Time to handle an HTTP request, in seconds, by route template, method and status code.",
-            ["route", "method", "status"],
-            options.RequestDurationBuckets is { } buckets ? [.. buckets] : PrometheusMetricsOptions.DefaultRequestDurationBuckets,
-            familyOptions);
+        const string DurationName = "http_request_duration_seconds";
+        const string DurationHelp = "Time to handle an HTTP request, in seconds, by route template, method and status code.";
+        IReadOnlyList<double> durationBuckets = options.RequestDurationBuckets is { } buckets ? [.. buckets] : PrometheusMetricsOptions.DefaultRequestDurationBuckets;
+        if (options.NativeRequestDuration)
+        {
+            _nativeDurations = registry.CreateNativeHistogramFamily(
+                prefix + DurationName,
+                DurationHelp,
+                ["route", "method", "status"],
+                new NativeHistogramOptions { ClassicBuckets = durationBuckets, RecordActivityExemplars = options.EnableExemplars },
+                familyOptions);
+        }
+        else
+        {
+            _durations = registry.CreateHistogramFamily(prefix + DurationName, DurationHelp, ["route", "method", "status"], durationBuckets, familyOptions);
+        }
+
         _requestBodyBytes = registry.CreateCounterFamily(
             prefix + "http_request_body_bytes_total",
             "Request body bytes the application read, by route template.",
@@ -92,7 +104,8 @@ internal sealed class HttpRequestMetrics
     {
         var method = HttpMethodLabel.LabelOf(methodIndex);
         var code = status.ToString(CultureInfo.InvariantCulture);
-        return new RequestSeries(_requests.WithLabels(route, method, code), _durations.WithLabels(route, method, code));
+        return new RequestSeries(
+            _requests.WithLabels(route, method, code), _durations?.WithLabels(route, method, code), _nativeDurations?.WithLabels(route, method, code));
     }
 
     private RouteSeries? CreateRoute(Endpoint endpoint) => IsExcluded(endpoint) ? null : RouteNamed(RouteLabelOf(endpoint));

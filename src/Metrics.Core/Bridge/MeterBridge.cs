@@ -13,6 +13,7 @@ internal sealed class MeterBridge : IDisposable
     private readonly object _registrationLock = new();
     private readonly MeterSelection _selection;
     private readonly IReadOnlyList<double>? _histogramBuckets;
+    private readonly NativeHistogramOptions? _nativeHistograms;
     private readonly FamilyOptions? _familyOptions;
     private readonly Dictionary<string, string[]> _instrumentTags;
     private readonly MeterListener _listener;
@@ -24,6 +25,13 @@ internal sealed class MeterBridge : IDisposable
         Registry = registry;
         _selection = new MeterSelection(options.Meters, options.MeterScope, nameof(options));
         _histogramBuckets = options.HistogramBuckets is null ? null : HistogramBuckets.Validate(options.HistogramBuckets, nameof(options));
+        _nativeHistograms = options.NativeHistograms;
+        _nativeHistograms?.Validate();
+        if (_nativeHistograms?.ClassicBuckets is { } classic)
+        {
+            HistogramBuckets.Validate(classic, nameof(options));
+        }
+
         _familyOptions = options.FamilyOptions;
         _instrumentTags = CopyInstrumentTags(options.InstrumentTags, nameof(options));
         if (_familyOptions?.CardinalityLimit < 1)
@@ -183,7 +191,12 @@ internal sealed class MeterBridge : IDisposable
             return new BridgedGauge(instrument, this);
         }
 
-        return definition == typeof(Histogram<>) ? new BridgedHistogram(instrument, this, BucketsOf(instrument)) : null;
+        if (definition != typeof(Histogram<>))
+        {
+            return null;
+        }
+
+        return _nativeHistograms is { } native ? new BridgedNativeHistogram(instrument, this, native) : new BridgedHistogram(instrument, this, BucketsOf(instrument));
     }
 
 #if NET9_0_OR_GREATER

@@ -36,6 +36,13 @@ public sealed class MeterBridgeOptions
     public IReadOnlyList<double>? HistogramBuckets { get; set; }
 
     /// <summary>
+    /// Settings to bridge every histogram as a native histogram (see <see cref="NativeHistogramOptions"/>), which
+    /// needs no bucket layout: bucket advice and <see cref="HistogramBuckets"/> are then unused, and the histograms
+    /// have classic buckets only if these settings give them. Null, the default, bridges histograms as classic ones.
+    /// </summary>
+    public NativeHistogramOptions? NativeHistograms { get; set; }
+
+    /// <summary>
     /// Settings of every bridged family: its cardinality limit and series expiry apply as they do to any family.
     /// The unit is the bridge's to set, from the instrument's unit, so a unit given here is ignored. Null takes the
     /// registry's defaults.

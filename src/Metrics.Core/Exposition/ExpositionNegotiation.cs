@@ -8,7 +8,12 @@ public static class ExpositionNegotiation
     /// <summary>
     /// The supported entry with the highest <c>q</c>, the first listed on a tie; Prometheus text 0.0.4 when no entry
     /// is supported or the header is missing or unreadable. OpenMetrics without a version means 1.0.0; other
-    /// OpenMetrics versions, and text versions other than 0.0.4, are not supported.
+    /// OpenMetrics versions, and text versions other than 0.0.4, are not supported. Protobuf is chosen only as
+    /// Prometheus asks for it, <c>application/vnd.google.protobuf</c> with
+    /// <c>proto=io.prometheus.client.MetricFamily</c> and <c>encoding=delimited</c>, as in the header of
+    /// Prometheus 2.x with native histograms on
+    /// (<c>application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,…</c>)
+    /// and of Prometheus 3, which gives it <c>q=0.5</c> and lower values to the rest.
     /// </summary>
     public static ExpositionFormat Choose(string? accept)
     {
@@ -47,6 +52,8 @@ public static class ExpositionNegotiation
         var parts = range.Split(';', StringSplitOptions.TrimEntries);
         var mediaType = parts[0];
         string? version = null;
+        string? proto = null;
+        string? encoding = null;
         quality = 1.0;
         for (var i = 1; i < parts.Length; i++)
         {
@@ -69,6 +76,14 @@ public static class ExpositionNegotiation
             {
                 version = value;
             }
+            else if (name.Equals("proto", StringComparison.OrdinalIgnoreCase))
+            {
+                proto = value;
+            }
+            else if (name.Equals("encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                encoding = value;
+            }
         }
 
         format = ExpositionFormat.PrometheusText;
@@ -76,6 +91,12 @@ public static class ExpositionNegotiation
         {
             format = ExpositionFormat.OpenMetrics;
             return version is null or "1.0.0";
+        }
+
+        if (mediaType.Equals("application/vnd.google.protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            format = ExpositionFormat.Protobuf;
+            return proto == "io.prometheus.client.MetricFamily" && encoding == "delimited";
         }
 
         if (mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase))

@@ -62,12 +62,24 @@ internal struct ExpositionWriter : ISeriesReader
     public void Gauge(MetricSeries series, double value) =>
         WriteDoubleSample(Header().SampleName, series.EncodedLabels, value);
 
-    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum)
+    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum) =>
+        WriteHistogram(series, _openMetrics ? series.Exemplars : null, cumulativeCounts, sum, series.CreatedSeconds);
+
+    // The text formats carry no native buckets: a native histogram shows its classic view, whose _created is the
+    // series' creation for classic buckets, and the start of the native counts for the +Inf bucket alone.
+    public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum) =>
+        WriteHistogram(
+            series,
+            _openMetrics ? series.ClassicExemplars : null,
+            cumulativeCounts,
+            sum,
+            series.ClassicUpperBounds.Count == 0 ? series.NativeCreatedSeconds : series.CreatedSeconds);
+
+    private void WriteHistogram(MetricSeries series, ExemplarStore? exemplars, ReadOnlySpan<long> cumulativeCounts, double sum, double createdSeconds)
     {
         var encoding = Header();
         var labels = series.EncodedLabels;
         var bucketLabels = _openMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
-        var exemplars = _openMetrics ? series.Exemplars : null;
         for (var i = 0; i < cumulativeCounts.Length; i++)
         {
             WriteSampleStart(encoding.BucketName, labels, bucketLabels[i]);
@@ -87,7 +99,7 @@ internal struct ExpositionWriter : ISeriesReader
                 WriteDoubleSample(encoding.SumName, labels, sum);
             }
 
-            WriteCreated(series);
+            WriteCreated(series, createdSeconds);
         }
         else
         {
@@ -189,7 +201,9 @@ internal struct ExpositionWriter : ISeriesReader
         _sink.WriteTimestamp(timestamp);
     }
 
-    private void WriteCreated(MetricSeries series)
+    private void WriteCreated(MetricSeries series) => WriteCreated(series, series.CreatedSeconds);
+
+    private void WriteCreated(MetricSeries series, double createdSeconds)
     {
         if (!_created)
         {
@@ -197,7 +211,7 @@ internal struct ExpositionWriter : ISeriesReader
         }
 
         WriteSampleStart(_encoding.CreatedName, series.EncodedLabels);
-        _sink.WriteCanonicalDouble(series.CreatedSeconds);
+        _sink.WriteCanonicalDouble(createdSeconds);
         _sink.WriteByte((byte)'\n');
     }
 

@@ -15,6 +15,7 @@ internal sealed class FamilyEncoding
         TextHeader = Utf8(TextMetadata(shape));
         OpenMetricsHeader = Utf8(OpenMetricsMetadata(shape));
         CreatedName = Utf8(shape.BaseName + "_created");
+        ProtobufHeader = Protobuf.ProtobufMetadata.EncodeFamilyHeader(shape);
         if (shape.Bounds is not null || shape.Summary is not null)
         {
             CountName = Utf8(shape.Name + "_count");
@@ -26,7 +27,7 @@ internal sealed class FamilyEncoding
             BucketName = Utf8(shape.Name + "_bucket");
             TextBucketLabels = BucketLabels(bounds, FloatFormatter.Format);
             OpenMetricsBucketLabels = BucketLabels(bounds, FloatFormatter.FormatCanonical);
-            HasNegativeBuckets = bounds[0] < 0;
+            HasNegativeBuckets = bounds.Length > 0 && bounds[0] < 0;
         }
 
         if (shape.Summary is { } summary)
@@ -47,6 +48,9 @@ internal sealed class FamilyEncoding
     /// named without <c>_total</c>.
     /// </summary>
     public byte[] OpenMetricsHeader { get; }
+
+    /// <summary>The name, help, type and unit fields of the protobuf <c>MetricFamily</c> message.</summary>
+    public byte[] ProtobufHeader { get; }
 
     /// <summary>The name of the OpenMetrics <c>_created</c> sample: for counters, the name without <c>_total</c> plus <c>_created</c>.</summary>
     public byte[] CreatedName { get; }

@@ -12,19 +12,35 @@ public static class MetricsExposition
     /// <summary>The exact Content-Type of OpenMetrics 1.0.0.</summary>
     public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
+    /// <summary>The exact Content-Type of the protobuf format, as client_golang answers with it.</summary>
+    public const string ProtobufContentType = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
     /// <summary>The exact Content-Type of <paramref name="format"/>.</summary>
-    public static string ContentTypeOf(ExpositionFormat format) =>
-        format == ExpositionFormat.OpenMetrics ? OpenMetricsContentType : PrometheusTextContentType;
+    public static string ContentTypeOf(ExpositionFormat format) => format switch
+    {
+        ExpositionFormat.OpenMetrics => OpenMetricsContentType,
+        ExpositionFormat.Protobuf => ProtobufContentType,
+        _ => PrometheusTextContentType,
+    };
 
     /// <summary>
-    /// Runs the registry's collection callbacks, then writes every family as UTF-8 into <paramref name="output"/>.
-    /// Families come sorted by name and series in creation order.
+    /// Runs the registry's collection callbacks, then writes every family into <paramref name="output"/>: as UTF-8
+    /// text, or as protobuf messages for <see cref="ExpositionFormat.Protobuf"/>. Families come sorted by name and
+    /// series in creation order.
     /// </summary>
     public static void Write(MetricRegistry registry, ExpositionFormat format, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(output);
-        ExpositionWriter.Write(registry.PrepareCollection(), format, output);
+        var families = registry.PrepareCollection();
+        if (format == ExpositionFormat.Protobuf)
+        {
+            Exposition.Protobuf.ProtobufExpositionWriter.Write(families, output);
+        }
+        else
+        {
+            ExpositionWriter.Write(families, format, output);
+        }
     }
 
     /// <summary>Renders into pooled memory, then copies the result to <paramref name="destination"/>.</summary>

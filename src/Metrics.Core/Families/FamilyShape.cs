@@ -7,7 +7,8 @@ namespace Metrics;
 /// different shape fails with a message that names the difference.
 /// </summary>
 internal sealed class FamilyShape(
-    string name, string help, SeriesKind kind, string[] labelNames, double[]? bounds, string unit = "", SummaryLayout? summary = null)
+    string name, string help, SeriesKind kind, string[] labelNames, double[]? bounds, string unit = "", SummaryLayout? summary = null,
+    NativeHistogramOptions? native = null)
 {
     public string Name { get; } = name;
 
@@ -28,6 +29,9 @@ internal sealed class FamilyShape(
     /// <summary>The objectives and window of a summary; null for other kinds.</summary>
     public SummaryLayout? Summary { get; } = summary;
 
+    /// <summary>The native bucket settings of a native histogram; null for other kinds.</summary>
+    public NativeHistogramOptions? Native { get; } = native;
+
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
     public string BaseName => Kind.IsCounter ? MetricNames.WithoutCounterSuffix(Name) : Name;
 
@@ -43,13 +47,13 @@ internal sealed class FamilyShape(
     /// </summary>
     public static FamilyShape Create(
         string name, string help, SeriesKind kind, ReadOnlySpan<string> labelNames, string[] constantLabelNames,
-        FamilyOptions? options, double[]? bounds = null, SummaryLayout? summary = null)
+        FamilyOptions? options, double[]? bounds = null, SummaryLayout? summary = null, NativeHistogramOptions? native = null)
     {
         MetricNames.ValidateMetricName(name, nameof(name));
         ArgumentNullException.ThrowIfNull(help);
         var names = ValidateLabelNames(name, kind, labelNames, constantLabelNames);
         var baseName = kind.IsCounter ? MetricNames.WithoutCounterSuffix(name) : name;
-        return new FamilyShape(name, help, kind, names, bounds, ValidateUnit(name, baseName, options?.Unit, nameof(options)), summary);
+        return new FamilyShape(name, help, kind, names, bounds, ValidateUnit(name, baseName, options?.Unit, nameof(options)), summary, native);
     }
 
     /// <summary>Null when <paramref name="other"/> has this shape; otherwise a sentence that names the difference.</summary>
@@ -84,6 +88,11 @@ internal sealed class FamilyShape(
         if (Summary is not null && other.Summary is not null && !Summary.SameAs(other.Summary))
         {
             return $"{prefix} with objectives {Summary}; it cannot be registered again with objectives {other.Summary}.";
+        }
+
+        if (Native is not null && other.Native is not null && !Native.SameAs(other.Native))
+        {
+            return $"{prefix} with native buckets of {Native}; it cannot be registered again with native buckets of {other.Native}.";
         }
 
         return null;

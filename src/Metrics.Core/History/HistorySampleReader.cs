@@ -16,19 +16,24 @@ internal readonly struct HistorySampleReader(
 
     public void Gauge(MetricSeries series, double value) => Track(series, hasSums: false, countsFromZero: true).Values[slot] = value;
 
-    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum)
-    {
-        var track = Track(series, hasSums: true, countsFromZero: true);
-        cumulativeCounts.CopyTo(track.BucketsAt(slot));
-        track.Sums![slot] = sum;
-        track.Values[slot] = cumulativeCounts[^1];
-    }
+    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum) => Buckets(series, cumulativeCounts, sum);
+
+    public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum) =>
+        Buckets(series, cumulativeCounts, sum);
 
     public void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum)
     {
         var track = Track(series, hasSums: true, countsFromZero: true);
         track.Sums![slot] = sum;
         track.Values[slot] = count;
+    }
+
+    private void Buckets(MetricSeries series, ReadOnlySpan<long> cumulativeCounts, double sum)
+    {
+        var track = Track(series, hasSums: true, countsFromZero: true);
+        cumulativeCounts.CopyTo(track.BucketsAt(slot));
+        track.Sums![slot] = sum;
+        track.Values[slot] = cumulativeCounts[^1];
     }
 
     /// <summary>The track of <paramref name="series"/>, marked present at this point.</summary>

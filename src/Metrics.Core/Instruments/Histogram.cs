@@ -128,7 +128,7 @@ public sealed class Histogram : MetricSeries
     /// <summary>
     /// Adds the stripes up into <paramref name="cumulativeCounts"/> (one per bucket, <c>+Inf</c> last) and returns the sum.
     /// </summary>
-    private double AddStripes(Span<long> cumulativeCounts)
+    internal double AddStripes(Span<long> cumulativeCounts)
     {
         cumulativeCounts.Clear();
         var sum = 0.0;

@@ -30,6 +30,13 @@ internal interface ISeriesReader
     /// <summary>A histogram's cumulative bucket counts (<c>+Inf</c> last, so the last is the count) and its sum.</summary>
     void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum);
 
+    /// <summary>
+    /// A native histogram: its <paramref name="native"/> snapshot, valid only during the call, and the classic view
+    /// the text formats show: the cumulative counts of its classic buckets (<c>+Inf</c> last) and their sum, or, for a
+    /// native-only histogram, the <c>+Inf</c> count alone and the native sum.
+    /// </summary>
+    void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum);
+
     /// <summary>A summary's quantile estimates (NaN while its window is empty), its count and its sum.</summary>
     void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum);
 }

@@ -22,6 +22,7 @@ public abstract class MetricSeries
 
     private readonly string[] _labelValues;
     private byte[]? _encodedLabels;
+    private byte[]? _protobufLabels;
     private ExemplarStore? _exemplars;
     private int _activity;
     private long _lastActiveTimestamp;
@@ -54,6 +55,9 @@ public abstract class MetricSeries
     // Encoded once, on first scrape, so later scrapes copy bytes instead of escaping and transcoding strings.
     // A race only builds the same bytes twice.
     internal byte[] EncodedLabels => _encodedLabels ??= LabelEncoding.EncodeLabelPairs(Family.ExposedLabelNames, ExposedLabelValues);
+
+    /// <summary>The label pairs as the <c>label</c> fields of a protobuf <c>Metric</c>, encoded once, as <see cref="EncodedLabels"/> are.</summary>
+    internal byte[] ProtobufLabels => _protobufLabels ??= Exposition.Protobuf.ProtobufMetadata.EncodeLabels(Family.ExposedLabelNames, ExposedLabelValues);
 
     /// <summary>The exemplar slots, created on first use: a family without exemplars pays nothing for them.</summary>
     private protected ExemplarStore ExemplarSlots(int slotCount)

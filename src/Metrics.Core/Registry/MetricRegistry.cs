@@ -139,6 +139,33 @@ public sealed class MetricRegistry
         return Register<Histogram>(name, help, Histogram.Kind, labelNames, options, static (family, values) => new Histogram(family, values, family.Shape.Bounds!), bounds);
     }
 
+    /// <summary>Registers, or returns, an unlabeled native histogram; see <see cref="CreateNativeHistogramFamily"/>.</summary>
+    public NativeHistogram CreateNativeHistogram(string name, string help, NativeHistogramOptions? native = null, FamilyOptions? options = null) =>
+        CreateNativeHistogramFamily(name, help, [], native, options).WithLabels([]);
+
+    /// <summary>
+    /// Registers, or returns, a labeled family of native histograms: sparse exponential buckets that need no bucket
+    /// layout, exposed in the protobuf format, and with <see cref="NativeHistogramOptions.ClassicBuckets"/> also as
+    /// classic buckets in every format. Registering the name again returns this family only with the same native
+    /// settings and classic buckets.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <param name="help">The help text.</param>
+    /// <param name="labelNames">The label names, fixed for the family's life; <c>le</c> is reserved.</param>
+    /// <param name="native">The bucket factor, zero threshold, bucket limit, exemplars and classic buckets; null for the defaults, native only.</param>
+    /// <param name="options">Per-family settings; <see cref="FamilyOptions.EnableExemplars"/> applies to the classic buckets.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A native setting is out of range.</exception>
+    /// <exception cref="ArgumentException">A classic bucket bound is not finite, or the bounds are not strictly increasing.</exception>
+    public MetricFamily<NativeHistogram> CreateNativeHistogramFamily(
+        string name, string help, ReadOnlySpan<string> labelNames, NativeHistogramOptions? native = null, FamilyOptions? options = null)
+    {
+        native ??= new NativeHistogramOptions();
+        native.Validate();
+        double[] bounds = native.ClassicBuckets is { } classic ? HistogramBuckets.Validate(classic, nameof(native)) : [];
+        return Register<NativeHistogram>(
+            name, help, NativeHistogram.Kind, labelNames, options, static (family, values) => new NativeHistogram(family, values, family.Shape.Native!), bounds, native: native);
+    }
+
     /// <summary>Registers, or returns, an unlabeled summary; see <see cref="CreateSummaryFamily"/>.</summary>
     public Summary CreateSummary(string name, string help, SummaryOptions? summary = null, FamilyOptions? options = null) =>
         CreateSummaryFamily(name, help, [], summary, options).WithLabels([]);
@@ -200,10 +227,11 @@ public sealed class MetricRegistry
         FamilyOptions? options,
         Func<MetricFamily<TSeries>, string[], TSeries> create,
         double[]? bounds = null,
-        SummaryLayout? summary = null)
+        SummaryLayout? summary = null,
+        NativeHistogramOptions? native = null)
         where TSeries : MetricSeries
     {
-        var shape = FamilyShape.Create(name, help, kind, labelNames, ConstantLabels.Names, options, bounds, summary);
+        var shape = FamilyShape.Create(name, help, kind, labelNames, ConstantLabels.Names, options, bounds, summary, native);
         var limit = options?.CardinalityLimit ?? DefaultCardinalityLimit;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
         var expireAfter = options?.ExpireAfter;

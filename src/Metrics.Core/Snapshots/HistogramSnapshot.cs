@@ -5,12 +5,14 @@ public sealed class HistogramSnapshot
 {
     private readonly double[] _upperBounds;
     private readonly long[] _cumulativeCounts;
+    private readonly NativeHistogramSnapshot? _native;
 
-    internal HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum)
+    internal HistogramSnapshot(double[] upperBounds, long[] cumulativeCounts, double sum, NativeHistogramSnapshot? native = null)
     {
         _upperBounds = upperBounds;
         _cumulativeCounts = cumulativeCounts;
         Sum = sum;
+        _native = native;
     }
 
     /// <summary>The bucket upper bounds in increasing order, ending with <see cref="double.PositiveInfinity"/>.</summary>
@@ -28,10 +30,13 @@ public sealed class HistogramSnapshot
     /// <summary>
     /// Estimates the <paramref name="q"/>-quantile exactly as PromQL's <c>histogram_quantile</c> does on these buckets:
     /// linear interpolation inside the bucket that holds the rank, a lower bound of 0 for the first bucket when its
-    /// upper bound is positive, and the highest finite bound when the rank falls in <c>+Inf</c>.
+    /// upper bound is positive, and the highest finite bound when the rank falls in <c>+Inf</c>. For a native
+    /// histogram without classic buckets, it estimates from the native buckets, as <c>histogram_quantile</c> does
+    /// for native histograms (Prometheus 2.42: linear interpolation inside the native bucket that holds the rank).
     /// </summary>
     /// <returns>NaN for an empty histogram or a NaN <paramref name="q"/>; -Inf below 0 and +Inf above 1, as PromQL.</returns>
-    public double Quantile(double q) => QuantileOf(q, _upperBounds, _cumulativeCounts);
+    public double Quantile(double q) =>
+        _native is null ? QuantileOf(q, _upperBounds, _cumulativeCounts) : NativeHistogramQuantile.Estimate(q, _native);
 
     /// <summary>
     /// <see cref="Quantile(double)"/> over any cumulative bucket counts with these <paramref name="upperBounds"/>, such
@@ -55,8 +60,9 @@ public sealed class HistogramSnapshot
             return double.PositiveInfinity;
         }
 
+        // As PromQL, fewer than two buckets (the +Inf bucket alone) give NaN.
         var observations = cumulativeCounts[^1];
-        if (observations == 0)
+        if (observations == 0 || cumulativeCounts.Length < 2)
         {
             return double.NaN;
         }
@@ -94,7 +100,8 @@ public sealed class HistogramSnapshot
     /// <summary>
     /// Adds histograms that share their bucket bounds, as PromQL's <c>sum by (le)</c> does, so that
     /// <see cref="Quantile"/> of the result estimates across all of them: for example one model's latency over every
-    /// provider that served it.
+    /// provider that served it. Native-only histograms add as PromQL's <c>sum</c> adds native histograms: at the
+    /// coarsest schema among them, with the widest zero bucket, which takes every bucket below its threshold.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="histograms"/> is empty, or their bucket bounds differ.</exception>
     public static HistogramSnapshot Add(IReadOnlyList<HistogramSnapshot> histograms)
@@ -125,7 +132,74 @@ public sealed class HistogramSnapshot
             sum += histogram.Sum;
         }
 
-        return new HistogramSnapshot([.. first.UpperBounds], counts, sum);
+        return new HistogramSnapshot([.. first.UpperBounds], counts, sum, AddNative(histograms));
+    }
+
+    /// <summary>The sum of the native buckets when every histogram has them; null otherwise.</summary>
+    private static NativeHistogramSnapshot? AddNative(IReadOnlyList<HistogramSnapshot> histograms)
+    {
+        int schema = int.MaxValue;
+        var zeroThreshold = 0.0;
+        foreach (var histogram in histograms)
+        {
+            if (histogram._native is not { } native)
+            {
+                return null;
+            }
+
+            schema = Math.Min(schema, native.Schema);
+            zeroThreshold = Math.Max(zeroThreshold, native.ZeroThreshold);
+        }
+
+        var positive = new SortedDictionary<int, long>();
+        var negative = new SortedDictionary<int, long>();
+        long zeroCount = 0, count = 0;
+        var sum = 0.0;
+        double createdSeconds = double.MaxValue;
+        foreach (var histogram in histograms)
+        {
+            var native = histogram._native!;
+            zeroCount += native.ZeroCount;
+            count += native.Count;
+            sum += native.Sum;
+            createdSeconds = Math.Min(createdSeconds, native.CreatedSeconds);
+            zeroCount += AddBuckets(native.PositiveBuckets, native.Schema, schema, zeroThreshold, positive);
+            zeroCount += AddBuckets(native.NegativeBuckets, native.Schema, schema, zeroThreshold, negative);
+        }
+
+        var total = new NativeHistogramSnapshot();
+        total.SetTotals(schema, zeroThreshold, zeroCount, count, sum, createdSeconds);
+        foreach (var (index, bucketCount) in positive)
+        {
+            total.Positive.Append(index, bucketCount, fillSmallGaps: false);
+        }
+
+        foreach (var (index, bucketCount) in negative)
+        {
+            total.Negative.Append(index, bucketCount, fillSmallGaps: false);
+        }
+
+        return total;
+    }
+
+    /// <summary>Adds <paramref name="buckets"/> at <paramref name="toSchema"/> into <paramref name="totals"/>, and returns the count of those within the zero threshold.</summary>
+    private static long AddBuckets(
+        ReadOnlySpan<NativeBucket> buckets, int fromSchema, int toSchema, double zeroThreshold, SortedDictionary<int, long> totals)
+    {
+        long intoZero = 0;
+        foreach (var bucket in buckets)
+        {
+            if (NativeHistogramSchema.UpperBound(bucket.Index, fromSchema) <= zeroThreshold)
+            {
+                intoZero += bucket.Count;
+                continue;
+            }
+
+            var index = NativeHistogramSchema.CoarserIndex(bucket.Index, fromSchema, toSchema);
+            totals[index] = totals.GetValueOrDefault(index) + bucket.Count;
+        }
+
+        return intoZero;
     }
 
     private static string Bounds(HistogramSnapshot histogram) =>

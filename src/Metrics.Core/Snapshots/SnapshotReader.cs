@@ -20,6 +20,16 @@ internal readonly struct SnapshotReader(IReadOnlyList<string> labelNames, List<S
         snapshots.Add(new SeriesSnapshot(labelNames, series.ExposedLabelValues, histogram.Count, histogram: histogram));
     }
 
+    public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum)
+    {
+        // Quantiles come from the classic buckets when there are any, as a text scraper computes them; otherwise from
+        // the native buckets.
+        var classic = series.ClassicUpperBounds.Count > 0;
+        var histogram = new HistogramSnapshot(
+            [.. series.ClassicUpperBounds, double.PositiveInfinity], cumulativeCounts.ToArray(), sum, classic ? null : native.Copy());
+        snapshots.Add(new SeriesSnapshot(labelNames, series.ExposedLabelValues, histogram.Count, histogram: histogram));
+    }
+
     public void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum)
     {
         var summary = new SummarySnapshot([.. series.Quantiles], quantileValues.ToArray(), count, sum);

@@ -32,9 +32,10 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <summary>
     /// Starts Prometheus scraping <paramref name="target"/> (<c>host:port</c>) and waits until it is ready. With
     /// <paramref name="honorLabels"/>, the labels of the scraped samples win over the target's, as a Pushgateway's
-    /// scrape needs so that each pushed group keeps its own <c>job</c> and <c>instance</c>.
+    /// scrape needs so that each pushed group keeps its own <c>job</c> and <c>instance</c>. With
+    /// <paramref name="nativeHistograms"/>, its native histograms feature is on, which makes it ask for protobuf first.
     /// </summary>
-    public static async Task<PrometheusServer> StartAsync(string target, TimeSpan readyTimeout, bool honorLabels = false)
+    public static async Task<PrometheusServer> StartAsync(string target, TimeSpan readyTimeout, bool honorLabels = false, bool nativeHistograms = false)
     {
         var path = RequiredTool.Find("prometheus", "install Debian's 'prometheus' package (apt-get install -y prometheus)", fixedPath: "/usr/bin/prometheus");
         var directory = Directory.CreateTempSubdirectory("interop-prometheus-");
@@ -54,7 +55,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
             $"--config.file={config}",
             $"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}",
             $"--web.listen-address={listen}",
-            "--enable-feature=exemplar-storage"], new Uri(baseUri, "-/ready"), readyTimeout);
+            nativeHistograms ? "--enable-feature=exemplar-storage,native-histograms" : "--enable-feature=exemplar-storage"],
+            new Uri(baseUri, "-/ready"), readyTimeout);
         return new PrometheusServer(process, baseUri);
     }
 

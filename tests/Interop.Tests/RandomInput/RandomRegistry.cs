@@ -11,7 +11,9 @@ namespace Interop.Tests.RandomInput;
 /// those measurements must expose, computed independently of the library (except where the library defines the
 /// value: a histogram's or summary's float <c>_sum</c> and a summary's quantile estimates, taken from its snapshot).
 /// Every family name ends in <c>_f{family}_r{index}</c> (before any unit), so families never collide and registries can
-/// share one exposition.
+/// share one exposition. Native histogram families come last, drawn from a generator of their own, so a seed
+/// builds the same other families as before they existed; their buckets are computed here from each value's binary
+/// exponent, which at schemas 0, -1 and -2 gives the bucket exactly.
 /// </summary>
 internal sealed class RandomRegistry
 {
@@ -26,6 +28,7 @@ internal sealed class RandomRegistry
     private readonly string _tag;
     private int _familyCount;
     private readonly List<ExpectedFamily> _families = [];
+    private readonly List<ExpectedNativeHistogram> _nativeHistograms = [];
 
     private RandomRegistry(int seed, int index)
     {
@@ -48,6 +51,9 @@ internal sealed class RandomRegistry
     /// <summary>The families as OpenMetrics must expose them, by family name.</summary>
     public IReadOnlyList<ExpectedFamily> Families => _families;
 
+    /// <summary>The native histogram series and the native buckets they must expose in protobuf.</summary>
+    public IReadOnlyList<ExpectedNativeHistogram> NativeHistograms => _nativeHistograms;
+
     /// <summary>Builds the registry of <paramref name="seed"/>, with its names tagged by <paramref name="index"/>.</summary>
     public static RandomRegistry Create(int seed, int index)
     {
@@ -58,6 +64,7 @@ internal sealed class RandomRegistry
             generated.AddFamily();
         }
 
+        generated.AddNativeHistograms(new Random(unchecked((seed * 31) + 17)));
         generated.CompleteFromSnapshot();
         return generated;
     }
@@ -249,6 +256,85 @@ internal sealed class RandomRegistry
                 expected.Add(baseName + "_sum", labels, snapshot => CounterLike(snapshot.Find(baseName)!.Find(values)!.Histogram!.Sum));
             }
         }
+    }
+
+    // Up to two native families, at schema 0, -1 or -2, a third of them also with classic buckets.
+    private void AddNativeHistograms(Random random)
+    {
+        var text = new RandomText(random);
+        for (var f = random.Next(3); f > 0; f--)
+        {
+            var baseName = text.MetricName() + "_f" + (_familyCount++).ToString(CultureInfo.InvariantCulture) + _tag;
+            baseName = baseName.StartsWith("__", StringComparison.Ordinal) ? "x" + baseName : baseName;
+            var help = text.Value(40);
+            var schema = -random.Next(3);
+            double[]? classic = random.Next(3) == 0 ? [0.001, 1, 1000] : null;
+            var labelNames = new List<string>();
+            for (var i = random.Next(3); i > 0; i--)
+            {
+                var name = text.LabelName();
+                if (name != "le" && !labelNames.Contains(name))
+                {
+                    labelNames.Add(name);
+                }
+            }
+
+            var family = Registry.CreateNativeHistogramFamily(
+                baseName, help, [.. labelNames], new NativeHistogramOptions { BucketFactor = Math.Pow(2, 1 << -schema), ClassicBuckets = classic });
+            var expected = Family(baseName, "histogram", help, null);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var s = 1 + random.Next(3); s > 0; s--)
+            {
+                var values = labelNames.Select(_ => text.Value()).ToArray();
+                if (seen.Add(string.Join("\u0001", values)))
+                {
+                    AddNativeSeries(random, family.WithLabels(values), expected, new SampleLabels([.. labelNames], values), schema, classic);
+                }
+            }
+        }
+    }
+
+    private void AddNativeSeries(Random random, NativeHistogram series, ExpectedFamily expected, SampleLabels labels, int schema, double[]? classic)
+    {
+        var native = new ExpectedNativeHistogram(expected.Name, labels, schema);
+        var upper = classic ?? [];
+        var counts = new long[upper.Length + 1];
+        for (var i = random.Next(40); i > 0; i--)
+        {
+            var value = random.Next(8) switch
+            {
+                0 => 0.0,
+                1 => -0.0,
+                2 => double.NaN,
+                3 => Math.ScaleB(1.0, random.Next(-30, 30)),
+                4 => -Math.ScaleB(1.0, random.Next(-30, 30)),
+                5 => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 7)),
+                6 => Math.ScaleB(1.0, -128) * random.Next(0, 3),
+                _ => random.NextDouble() * Math.Pow(10, random.Next(-6, 7)),
+            };
+            series.Observe(value);
+            if (double.IsNaN(value))
+            {
+                continue;
+            }
+
+            native.Add(value);
+            counts[BucketOf(upper, value)]++;
+        }
+
+        long cumulative = 0;
+        for (var b = 0; b <= upper.Length; b++)
+        {
+            cumulative += counts[b];
+            expected.Add(expected.Name + "_bucket", labels.With("le", b < upper.Length ? upper[b] : double.PositiveInfinity), cumulative, null);
+        }
+
+        // As for classic histograms, OpenMetrics carries _count and _sum only while the sum is a counter.
+        var values = labels.Values;
+        var total = cumulative;
+        expected.Add(expected.Name + "_count", labels, snapshot => CounterLike(snapshot.Find(expected.Name)!.Find(values)!.Histogram!.Sum) is null ? null : total);
+        expected.Add(expected.Name + "_sum", labels, snapshot => CounterLike(snapshot.Find(expected.Name)!.Find(values)!.Histogram!.Sum));
+        _nativeHistograms.Add(native);
     }
 
     private void AddSummary(string baseName, string help, FamilyOptions options)

@@ -52,6 +52,52 @@ public sealed class RequestMetricsMiddlewareTests
     }
 
     [Test]
+    public async Task Native_request_duration_option_keeps_the_classic_buckets_and_counts_natively_too()
+    {
+        await using var app = await TestApplications.StartAsync(
+            static app =>
+            {
+                app.UsePrometheusRequestMetrics();
+                app.MapGet("/v1/models/{id}", static (string id) => id);
+            },
+            static options =>
+            {
+                options.NativeRequestDuration = true;
+                options.RequestDurationBuckets = [0.5, 60];
+            });
+        var client = app.GetTestClient();
+        for (var i = 0; i < 3; i++)
+        {
+            (await client.GetAsync($"/v1/models/m{i}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var registry = app.Registry();
+        var family = registry.Families.OfType<MetricFamily<NativeHistogram>>().ShouldHaveSingleItem();
+        family.Name.ShouldBe(Durations);
+        var series = family.WithLabels("/v1/models/{id}", "GET", "200");
+        series.ClassicUpperBounds.ShouldBe([0.5, 60]);
+        registry.SeriesLines(Durations).ShouldBe(["/v1/models/{id},GET,200 = 3"]);
+
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        MetricsExposition.Write(registry, ExpositionFormat.Protobuf, output);
+        using var decoded = Metrics.Testing.ClientModelDecoder.Decode(output.WrittenSpan);
+        var histogram = decoded.RootElement.GetProperty("families").EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == Durations).GetProperty("metric")[0].GetProperty("histogram");
+        histogram.GetProperty("sample_count").GetInt64().ShouldBe(3);
+        histogram.GetProperty("schema").GetInt32().ShouldBe(3);
+        // Each native bucket's count is the running sum of the deltas; with the zero bucket they hold every request.
+        long running = 0, inBuckets = 0;
+        foreach (var delta in histogram.GetProperty("positive_delta").EnumerateArray())
+        {
+            running += delta.GetInt64();
+            inBuckets += running;
+        }
+
+        (inBuckets + (histogram.TryGetProperty("zero_count", out var zero) ? zero.GetInt64() : 0)).ShouldBe(3);
+        histogram.GetProperty("bucket").EnumerateArray().Select(b => Metrics.Testing.ClientModelDecoder.DoubleOf(b.GetProperty("upper_bound"))).ShouldBe([0.5, 60]);
+    }
+
+    [Test]
     public async Task Handler_exception_propagates_unchanged_and_is_recorded_as_500()
     {
         var thrown = new InvalidOperationException("backend unavailable");

@@ -97,6 +97,34 @@ public sealed class MetricsEndpointTests
         (await reader.ReadToEndAsync()).ShouldBe(ExpectedOpenMetrics);
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Prometheus_Accept_header_with_native_histograms_gets_delimited_protobuf(bool gzip)
+    {
+        await using var app = await StartWithJobsAsync();
+
+        using var response = await SendAsync(
+            app,
+            HttpMethod.Get,
+            "/metrics",
+            accept: "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+            acceptEncoding: gzip ? "gzip" : null);
+
+        response.Content.Headers.ContentType!.ToString().ShouldBe("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited");
+        response.Content.Headers.ContentEncoding.ShouldBe(gzip ? ["gzip"] : []);
+        var body = new MemoryStream();
+        await using (var content = await response.Content.ReadAsStreamAsync())
+        {
+            await (gzip ? new GZipStream(content, CompressionMode.Decompress) : content).CopyToAsync(body);
+        }
+
+        using var decoded = ClientModelDecoder.Decode(body.ToArray());
+        decoded.RootElement.GetProperty("families").EnumerateArray()
+            .Select(f => (f.GetProperty("name").GetString(), f.GetProperty("type").GetInt32(), ClientModelDecoder.DoubleOf(
+                f.GetProperty("metric")[0].GetProperty(f.GetProperty("type").GetInt32() == 0 ? "counter" : "gauge").GetProperty("value"))))
+            .ShouldBe([("jobs_total", 0, 3.0), ("metrics_scrape_collections_total", 0, 1.0), ("queue_depth", 1, 2.5)]);
+    }
+
     [TestCase("gzip;q=0")]
     [TestCase("*;q=0.5, gzip;q=0")]
     [TestCase("identity")]

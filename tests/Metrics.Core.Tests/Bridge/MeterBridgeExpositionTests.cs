@@ -121,6 +121,23 @@ public class MeterBridgeExpositionTests
     }
 
     [Test]
+    public void Histograms_bridge_as_native_histograms_when_the_option_gives_native_settings()
+    {
+        using var bridged = new BridgedTestMeter(options => options.NativeHistograms = new NativeHistogramOptions { BucketFactor = 2 });
+        var instrument = bridged.Meter.CreateHistogram<double>("test.wait", "s");
+        instrument.Record(1);
+        instrument.Record(3);
+        instrument.Record(3);
+
+        var family = bridged.Registry.Families.OfType<MetricFamily<NativeHistogram>>().Single();
+        family.Name.ShouldBe("test_wait_seconds");
+        var read = Instruments.NativeHistogramRead.Of(family.WithLabels([]));
+        read.Positive.ShouldBe([new NativeBucket(0, 1), new NativeBucket(2, 2)]);
+        read.Sum.ShouldBe(7);
+        bridged.Registry.Families.OfType<MetricFamily<Histogram>>().ShouldBeEmpty();
+    }
+
+    [Test]
     public void Histogram_without_advice_in_other_units_takes_the_opentelemetry_default_buckets()
     {
         using var bridged = new BridgedTestMeter();

@@ -15,6 +15,20 @@ public sealed class ExpositionNegotiationTests
         ContentTypeFor("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,text/plain;version=0.0.4;q=0.3,*/*;q=0.2")
             .ShouldBe(OpenMetrics);
 
+    private const string Protobuf = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
+    // Prometheus 2.42 with --enable-feature=native-histograms (scrapeAcceptHeaderWithProtobuf), then Prometheus 3 with
+    // scrape_native_histograms, which weighs every protocol and adds escaping parameters.
+    [TestCase("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")]
+    [TestCase("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5,application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.4,application/openmetrics-text;version=0.0.1;q=0.3,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.2,text/plain;version=0.0.4;q=0.1,*/*;q=0.05")]
+    public void Prometheus_accept_header_with_native_histograms_negotiates_protobuf(string accept) => ContentTypeFor(accept).ShouldBe(Protobuf);
+
+    [TestCase("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text")]
+    [TestCase("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily")]
+    [TestCase("application/vnd.google.protobuf;proto=other.Message;encoding=delimited")]
+    [TestCase("application/vnd.google.protobuf")]
+    public void Protobuf_other_than_delimited_MetricFamily_messages_falls_back_to_the_text_format(string accept) => ContentTypeFor(accept).ShouldBe(Text);
+
     [TestCase("text/plain")]
     [TestCase("text/plain;version=0.0.4")]
     [TestCase("text/plain; version=0.0.4; charset=utf-8")]

@@ -10,11 +10,12 @@ namespace Metrics.Exposition.Protobuf;
 /// with <see cref="ProtobufEncoding"/>'s sizes) followed by its fields.
 /// </summary>
 /// <remarks>
-/// Every field is written, zero values included: <c>io.prometheus.client</c> is a proto2 schema, where a set field
+/// Not a ref struct, for the reason <see cref="Utf8Sink"/> is not: the protobuf exposition writer, a series reader,
+/// holds one as a field. Every field is written, zero values included: <c>io.prometheus.client</c> is a proto2 schema, where a set field
 /// is present on the wire whatever its value, and Prometheus reads a zero the same either way. Call
 /// <see cref="Flush"/> once at the end to commit the bytes to the output.
 /// </remarks>
-internal ref struct ProtobufWriter
+internal struct ProtobufWriter
 {
     private Utf8Sink _sink;
 

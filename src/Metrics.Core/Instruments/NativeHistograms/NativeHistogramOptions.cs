@@ -1,9 +1,9 @@
 namespace Metrics;
 
 /// <summary>
-/// How a native histogram chooses its buckets and keeps their number bounded. The defaults are client_golang's
-/// recommended ones: bucket factor 1.1 (schema 3, eight buckets per power of two), zero threshold 2^-128, at most
-/// 160 buckets, and resolution halving as the only reduction.
+/// How a native histogram chooses its buckets and keeps their number bounded, and whether it is also exposed with
+/// classic buckets. The defaults are client_golang's recommended ones: bucket factor 1.1 (schema 3, eight buckets
+/// per power of two), zero threshold 2^-128, at most 160 buckets, and resolution halving as the only reduction.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -26,7 +26,7 @@ namespace Metrics;
 /// bucket widened past <see cref="MaxZeroThreshold"/>, so that memory stays bounded whatever is observed.
 /// </para>
 /// </remarks>
-internal sealed class NativeHistogramOptions
+public sealed class NativeHistogramOptions
 {
     /// <summary>The default <see cref="BucketFactor"/>.</summary>
     public const double DefaultBucketFactor = 1.1;
@@ -70,12 +70,21 @@ internal sealed class NativeHistogramOptions
     /// <summary>Whether an observation made inside a sampled <see cref="System.Diagnostics.Activity"/> records its trace as an exemplar.</summary>
     public bool RecordActivityExemplars { get; init; }
 
+    /// <summary>
+    /// Classic bucket bounds to expose the histogram with as well (finite, strictly increasing; <c>+Inf</c> is
+    /// implicit), or null (the default) for a native-only histogram. With them, the text and OpenMetrics formats
+    /// show these buckets while the protobuf format carries both, so scrapers that read only text keep their
+    /// buckets and Prometheus with native histograms enabled gets the native ones. Without them, the text formats
+    /// show the histogram as <c>_bucket{le="+Inf"}</c>, <c>_sum</c> and <c>_count</c> only.
+    /// </summary>
+    public IReadOnlyList<double>? ClassicBuckets { get; init; }
+
     /// <summary>The schema <see cref="BucketFactor"/> gives.</summary>
     internal int Schema => NativeHistogramSchema.FromBucketFactor(BucketFactor);
 
-    /// <summary>Checks every option, naming the first that is out of range and the rule it breaks.</summary>
+    /// <summary>Checks every option but <see cref="ClassicBuckets"/>, naming the first that is out of range and the rule it breaks.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void Validate()
+    internal void Validate()
     {
         _ = Schema;
         if (!double.IsFinite(ZeroThreshold) || ZeroThreshold < 0)
@@ -108,4 +117,20 @@ internal sealed class NativeHistogramOptions
                 nameof(MaxExemplars), MaxExemplars, $"Invalid native histogram exemplar count {MaxExemplars}: it must not be negative.");
         }
     }
+
+    /// <summary>Whether <paramref name="other"/> makes the same native buckets; the classic buckets are compared as a family's bounds.</summary>
+    internal bool SameAs(NativeHistogramOptions other) =>
+        Schema == other.Schema
+        && ZeroThreshold.Equals(other.ZeroThreshold)
+        && MaxBucketCount == other.MaxBucketCount
+        && MinResetDuration == other.MinResetDuration
+        && MaxZeroThreshold.Equals(other.MaxZeroThreshold)
+        && MaxExemplars == other.MaxExemplars
+        && RecordActivityExemplars == other.RecordActivityExemplars;
+
+    /// <summary>The native settings in words, as conflict messages name them.</summary>
+    public override string ToString() =>
+        string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"schema {Schema}, zero threshold {ZeroThreshold}, at most {MaxBucketCount} buckets, minimum reset duration {MinResetDuration}, maximum zero threshold {MaxZeroThreshold}, {MaxExemplars} exemplars{(RecordActivityExemplars ? " with activity exemplars" : "")}");
 }

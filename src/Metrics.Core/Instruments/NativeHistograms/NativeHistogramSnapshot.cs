@@ -118,6 +118,24 @@ internal sealed class NativeHistogramSnapshot
         }
     }
 
+    /// <summary>A copy that later captures into this snapshot leave unchanged, without its exemplars: for an immutable snapshot.</summary>
+    internal NativeHistogramSnapshot Copy()
+    {
+        var copy = new NativeHistogramSnapshot();
+        copy.SetTotals(Schema, ZeroThreshold, ZeroCount, Count, Sum, CreatedSeconds);
+        foreach (var bucket in PositiveBuckets)
+        {
+            copy.Positive.Append(bucket.Index, bucket.Count, fillSmallGaps: false);
+        }
+
+        foreach (var bucket in NegativeBuckets)
+        {
+            copy.Negative.Append(bucket.Index, bucket.Count, fillSmallGaps: false);
+        }
+
+        return copy;
+    }
+
     /// <summary>Room for up to <paramref name="capacity"/> exemplars, to be committed with <see cref="SetExemplarCount"/>.</summary>
     internal Span<NativeHistogramExemplar> ExemplarBuffer(int capacity)
     {
