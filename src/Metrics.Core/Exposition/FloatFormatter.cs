@@ -36,9 +36,17 @@ internal static class FloatFormatter
             return Copy(double.IsNegative(value) ? "-0"u8 : "0"u8, destination);
         }
 
-        // .NET's "R" gives the shortest digits that round-trip, like Go; only the layout around them differs.
+        // .NET's "R" gives the shortest digits that round-trip, like Go; only the layout around them differs. Except
+        // at an exact power of two, where the gap below is half the gap above: there .NET 10 can give digits of the
+        // neighbour below (2^-25 as 2.980232238769531e-08), so those few values are checked and, when they do not
+        // parse back, written with the 17 digits that always do.
         Span<byte> roundTrip = stackalloc byte[MaxLength];
         value.TryFormat(roundTrip, out var length, "R", CultureInfo.InvariantCulture);
+        if (IsPowerOfTwo(value) && !ParsesBackTo(roundTrip[..length], value))
+        {
+            value.TryFormat(roundTrip, out length, "G17", CultureInfo.InvariantCulture);
+        }
+
         Span<byte> digits = stackalloc byte[MaxLength];
         var (digitCount, pointPosition) = ParseDigits(roundTrip[..length], digits);
 
@@ -54,6 +62,11 @@ internal static class FloatFormatter
             : WritePlainForm(digits[..digitCount], pointPosition, destination[position..]);
         return position;
     }
+
+    private static bool IsPowerOfTwo(double value) => (BitConverter.DoubleToInt64Bits(value) & 0x000F_FFFF_FFFF_FFFFL) == 0;
+
+    private static bool ParsesBackTo(ReadOnlySpan<byte> text, double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed == value;
 
     /// <summary>
     /// Writes the canonical OpenMetrics form: Go's <c>%g</c> plus <c>.0</c> when it has neither a point nor an

@@ -28,10 +28,26 @@ public class FloatFormatterTests
     [TestCase(double.MaxValue, "1.7976931348623157e+308")]
     [TestCase(0.30000000000000004, "0.30000000000000004")]
     [TestCase(-123.456, "-123.456")]
+    [TestCase(2.9802322387695312e-08, "2.9802322387695312e-08")]
     [TestCase(double.NaN, "NaN")]
     [TestCase(double.PositiveInfinity, "+Inf")]
     [TestCase(double.NegativeInfinity, "-Inf")]
     public void Format_matches_go_shortest_g(double value, string expected) => Format(value, FloatFormatter.Format).ShouldBe(expected);
+
+    // .NET 10's shortest digits for some powers of two (2^-25 among them) parse back to the neighbour below.
+    [Test]
+    public void Every_power_of_two_parses_back_to_the_same_bits()
+    {
+        for (var exponent = -1074; exponent <= 1023; exponent++)
+        {
+            var value = Math.ScaleB(1.0, exponent);
+            foreach (var text in new[] { Format(value, FloatFormatter.Format), Format(value, FloatFormatter.FormatCanonical), Format(-value, FloatFormatter.Format) })
+            {
+                var parsed = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+                Math.Abs(parsed).ShouldBe(value, $"2^{exponent} written as {text}");
+            }
+        }
+    }
 
     [TestCase(1.0, "1.0")]
     [TestCase(10.0, "10.0")]
