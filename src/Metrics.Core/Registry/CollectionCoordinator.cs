@@ -25,10 +25,22 @@ internal sealed class CollectionCoordinator(RegistrySelfMetrics selfMetrics)
         return new Registration(this, callback);
     }
 
-    /// <summary>Evaluates <paramref name="series"/>'s callback at every collection from now on, unless it already is.</summary>
-    public void AddCallbackSeries<TSeries>(TSeries series)
+    /// <summary>
+    /// Adds the series of <paramref name="labelValues"/> to a family of callback series, or returns it when it is there
+    /// with the same callback, and evaluates its callback at every collection from then on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The series is there with another callback.</exception>
+    public TSeries AddCallbackSeries<TSeries>(
+        MetricFamily<TSeries> family, ReadOnlySpan<string> labelValues, Func<double> callback, Func<MetricFamily<TSeries>, string[], Func<double>, TSeries> create)
         where TSeries : MetricSeries, ICallbackSeries
     {
+        var series = family.GetOrAdd(create(family, labelValues.ToArray(), callback));
+        if (series.Source.Callback != callback)
+        {
+            var labels = labelValues.Length == 0 ? "" : $" with labels [{string.Join(", ", series.LabelValueArray)}]";
+            throw new InvalidOperationException($"Metric '{family.Name}'{labels} is already registered as {family.Shape.Kind} with another callback.");
+        }
+
         lock (_registrationLock)
         {
             if (Array.IndexOf(_callbackSeries, series) < 0)
@@ -36,7 +48,14 @@ internal sealed class CollectionCoordinator(RegistrySelfMetrics selfMetrics)
                 _callbackSeries = [.. _callbackSeries, series];
             }
         }
+
+        return series;
     }
+
+    /// <summary>The series factory of a callback family: its series come with their callback, which a bare label lookup has none of.</summary>
+    public static TSeries RejectLabelLookup<TSeries>(MetricFamily<TSeries> family, string[] labelValues)
+        where TSeries : MetricSeries =>
+        throw new InvalidOperationException($"Metric '{family.Name}' holds callback series, which are registered with their callback.");
 
     /// <summary>Stops evaluating the callbacks of series that left their family, or of every series of <paramref name="family"/>.</summary>
     public void ForgetCallbackSeries(MetricFamily? family = null)

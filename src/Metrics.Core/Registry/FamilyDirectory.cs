@@ -28,6 +28,39 @@ internal sealed class FamilyDirectory
     }
 
     /// <summary>
+    /// Returns the family of <paramref name="name"/> when it has the same shape, or registers a new one with the settings
+    /// of <paramref name="options"/> and <paramref name="registry"/>.
+    /// </summary>
+    public MetricFamily<TSeries> Register<TSeries>(
+        MetricRegistry registry,
+        string name,
+        string help,
+        SeriesKind kind,
+        ReadOnlySpan<string> labelNames,
+        FamilyOptions? options,
+        Func<MetricFamily<TSeries>, string[], TSeries> create,
+        double[]? bounds = null,
+        SummaryLayout? summary = null,
+        NativeHistogramOptions? native = null)
+        where TSeries : MetricSeries
+    {
+        var shape = FamilyShape.Create(name, help, kind, labelNames, registry.ConstantLabels.Names, options, bounds, summary, native);
+        var limit = options?.CardinalityLimit ?? registry.DefaultCardinalityLimit;
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
+        var expireAfter = options?.ExpireAfter;
+        if (expireAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), expireAfter, "FamilyOptions.ExpireAfter must be positive, or null for series that never expire.");
+        }
+
+        return (MetricFamily<TSeries>)GetOrAdd(shape, () => new MetricFamily<TSeries>(registry, shape, limit, expireAfter, create)
+        {
+            EnableExemplars = options?.EnableExemplars ?? false,
+            EnableCreatedSamples = options?.EnableCreatedSamples ?? registry.EnableCreatedSamples,
+        });
+    }
+
+    /// <summary>
     /// The family registered with <paramref name="shape"/>'s name, or a new one from <paramref name="create"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The name is registered with another shape, or another family writes one of its sample names.</exception>

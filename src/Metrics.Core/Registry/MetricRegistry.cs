@@ -66,7 +66,7 @@ public sealed class MetricRegistry
     /// when missing, and <paramref name="labelNames"/> are fixed for the family's life.
     /// </summary>
     public MetricFamily<Counter> CreateCounterFamily(string name, string help, ReadOnlySpan<string> labelNames, FamilyOptions? options = null) =>
-        Register<Counter>(MetricNames.CounterName(name, nameof(name)), help, Counter.Kind, labelNames, options, static (family, values) => new Counter(family, values));
+        _families.Register<Counter>(this, MetricNames.CounterName(name, nameof(name)), help, Counter.Kind, labelNames, options, static (family, values) => new Counter(family, values));
 
     /// <summary>Registers, or returns, an unlabeled floating-point counter; <c>_total</c> is appended to <paramref name="name"/> when missing.</summary>
     public DoubleCounter CreateDoubleCounter(string name, string help, FamilyOptions? options = null) =>
@@ -74,7 +74,7 @@ public sealed class MetricRegistry
 
     /// <summary>Registers, or returns, a labeled floating-point counter family; see <see cref="CreateCounterFamily"/>.</summary>
     public MetricFamily<DoubleCounter> CreateDoubleCounterFamily(string name, string help, ReadOnlySpan<string> labelNames, FamilyOptions? options = null) =>
-        Register<DoubleCounter>(MetricNames.CounterName(name, nameof(name)), help, DoubleCounter.Kind, labelNames, options, static (family, values) => new DoubleCounter(family, values));
+        _families.Register<DoubleCounter>(this, MetricNames.CounterName(name, nameof(name)), help, DoubleCounter.Kind, labelNames, options, static (family, values) => new DoubleCounter(family, values));
 
     /// <summary>Registers, or returns, an unlabeled gauge.</summary>
     public Gauge CreateGauge(string name, string help, FamilyOptions? options = null) =>
@@ -82,7 +82,7 @@ public sealed class MetricRegistry
 
     /// <summary>Registers, or returns, a labeled gauge family; <paramref name="labelNames"/> are fixed for the family's life.</summary>
     public MetricFamily<Gauge> CreateGaugeFamily(string name, string help, ReadOnlySpan<string> labelNames, FamilyOptions? options = null) =>
-        Register<Gauge>(name, help, Gauge.Kind, labelNames, options, static (family, values) => new Gauge(family, values));
+        _families.Register<Gauge>(this, name, help, Gauge.Kind, labelNames, options, static (family, values) => new Gauge(family, values));
 
     /// <summary>
     /// Registers an unlabeled gauge whose value <paramref name="callback"/> computes at each collection; see
@@ -136,7 +136,7 @@ public sealed class MetricRegistry
         string name, string help, ReadOnlySpan<string> labelNames, IReadOnlyList<double>? buckets = null, FamilyOptions? options = null)
     {
         var bounds = HistogramBuckets.Validate(buckets ?? HistogramBuckets.Default, nameof(buckets));
-        return Register<Histogram>(name, help, Histogram.Kind, labelNames, options, static (family, values) => new Histogram(family, values, family.Shape.Bounds!), bounds);
+        return _families.Register<Histogram>(this, name, help, Histogram.Kind, labelNames, options, static (family, values) => new Histogram(family, values, family.Shape.Bounds!), bounds);
     }
 
     /// <summary>Registers, or returns, an unlabeled native histogram; see <see cref="CreateNativeHistogramFamily"/>.</summary>
@@ -162,7 +162,7 @@ public sealed class MetricRegistry
         native ??= new NativeHistogramOptions();
         native.Validate();
         double[] bounds = native.ClassicBuckets is { } classic ? HistogramBuckets.Validate(classic, nameof(native)) : [];
-        return Register<NativeHistogram>(
+        return _families.Register<NativeHistogram>(this, 
             name, help, NativeHistogram.Kind, labelNames, options, static (family, values) => new NativeHistogram(family, values, family.Shape.Native!), bounds, native: native);
     }
 
@@ -180,7 +180,7 @@ public sealed class MetricRegistry
         string name, string help, ReadOnlySpan<string> labelNames, SummaryOptions? summary = null, FamilyOptions? options = null)
     {
         var layout = SummaryLayout.Create(summary, nameof(summary));
-        return Register<Summary>(name, help, Summary.Kind, labelNames, options, static (family, values) => new Summary(family, values, family.Shape.Summary!), summary: layout);
+        return _families.Register<Summary>(this, name, help, Summary.Kind, labelNames, options, static (family, values) => new Summary(family, values, family.Shape.Summary!), summary: layout);
     }
 
     /// <summary>
@@ -219,34 +219,6 @@ public sealed class MetricRegistry
 
     internal bool ContainsFamily(string name) => _families.Contains(name);
 
-    private MetricFamily<TSeries> Register<TSeries>(
-        string name,
-        string help,
-        SeriesKind kind,
-        ReadOnlySpan<string> labelNames,
-        FamilyOptions? options,
-        Func<MetricFamily<TSeries>, string[], TSeries> create,
-        double[]? bounds = null,
-        SummaryLayout? summary = null,
-        NativeHistogramOptions? native = null)
-        where TSeries : MetricSeries
-    {
-        var shape = FamilyShape.Create(name, help, kind, labelNames, ConstantLabels.Names, options, bounds, summary, native);
-        var limit = options?.CardinalityLimit ?? DefaultCardinalityLimit;
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(options));
-        var expireAfter = options?.ExpireAfter;
-        if (expireAfter <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), expireAfter, "FamilyOptions.ExpireAfter must be positive, or null for series that never expire.");
-        }
-
-        return (MetricFamily<TSeries>)_families.GetOrAdd(shape, () => new MetricFamily<TSeries>(this, shape, limit, expireAfter, create)
-        {
-            EnableExemplars = options?.EnableExemplars ?? false,
-            EnableCreatedSamples = options?.EnableCreatedSamples ?? EnableCreatedSamples,
-        });
-    }
-
     private TSeries AddCallbackSeries<TSeries>(
         string name,
         string help,
@@ -258,20 +230,7 @@ public sealed class MetricRegistry
         where TSeries : MetricSeries, ICallbackSeries
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var family = Register<TSeries>(name, help, kind, labelNames, null, RejectLabelLookup);
-        var series = family.GetOrAdd(create(family, labelValues.ToArray(), callback));
-        if (series.Source.Callback != callback)
-        {
-            var labels = labelValues.Length == 0 ? "" : $" with labels [{string.Join(", ", series.LabelValueArray)}]";
-            throw new InvalidOperationException($"Metric '{family.Name}'{labels} is already registered as {kind} with another callback.");
-        }
-
-        Collection.AddCallbackSeries(series);
-        return series;
+        var family = _families.Register<TSeries>(this, name, help, kind, labelNames, null, CollectionCoordinator.RejectLabelLookup);
+        return Collection.AddCallbackSeries(family, labelValues, callback, create);
     }
-
-    // Callback series come with their callback through AddCallbackSeries; a bare label lookup has none to give.
-    private static TSeries RejectLabelLookup<TSeries>(MetricFamily<TSeries> family, string[] labelValues)
-        where TSeries : MetricSeries =>
-        throw new InvalidOperationException($"Metric '{family.Name}' holds callback series, which are registered with their callback.");
 }
