@@ -238,9 +238,10 @@ public sealed class MetricServer : IAsyncDisposable, IDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            // Reported before the answer, so that whoever sees the 500 can already find its cause.
+            Report(exception);
             response.Headers.Remove(HttpResponseHeader.ContentEncoding);
             await WriteErrorAsync(response, 500, ExpositionFailedBody).ConfigureAwait(false);
-            Report(exception);
             return;
         }
 
