@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Metrics.Exposition;
 
@@ -9,6 +11,9 @@ namespace Metrics.Exposition;
 /// </summary>
 internal struct ExpositionWriter : ISeriesReader
 {
+    // The longest decimal long: "-9223372036854775808".
+    private const int MaxIntegerLength = 20;
+
     private readonly bool _openMetrics;
     private Utf8Sink _sink;
     private MetricFamily? _family;
@@ -44,23 +49,23 @@ internal struct ExpositionWriter : ISeriesReader
 
     public void Counter(MetricSeries series, long total)
     {
-        WriteSampleStart(Header().SampleName, series.EncodedLabels);
-        _sink.WriteInteger(total);
-        WriteCounterEnd(series);
+        var exemplars = _openMetrics ? series.Exemplars : null;
+        WriteSample(Header().SampleName, series.EncodedLabels, [], total, endLine: exemplars is null);
+        WriteCounterEnd(series, exemplars);
     }
 
     public void Counter(MetricSeries series, double total)
     {
-        WriteSampleStart(Header().SampleName, series.EncodedLabels);
-        _sink.WriteDouble(total);
-        WriteCounterEnd(series);
+        var exemplars = _openMetrics ? series.Exemplars : null;
+        WriteSample(Header().SampleName, series.EncodedLabels, [], total, endLine: exemplars is null);
+        WriteCounterEnd(series, exemplars);
     }
 
     public void ExternalCounter(MetricSeries series, double total) =>
-        WriteDoubleSample(Header().SampleName, series.EncodedLabels, total);
+        WriteSample(Header().SampleName, series.EncodedLabels, [], total, endLine: true);
 
     public void Gauge(MetricSeries series, double value) =>
-        WriteDoubleSample(Header().SampleName, series.EncodedLabels, value);
+        WriteSample(Header().SampleName, series.EncodedLabels, [], value, endLine: true);
 
     public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum) =>
         WriteHistogram(series, _openMetrics ? series.Exemplars : null, cumulativeCounts, sum, series.CreatedSeconds);
@@ -75,6 +80,8 @@ internal struct ExpositionWriter : ISeriesReader
             sum,
             series.ClassicUpperBounds.Count == 0 ? series.NativeCreatedSeconds : series.CreatedSeconds);
 
+    // Not inlined into the series' Read, which reads the stripes: the line loop compiles alone, with its writes inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteHistogram(MetricSeries series, ExemplarStore? exemplars, ReadOnlySpan<long> cumulativeCounts, double sum, double createdSeconds)
     {
         var encoding = Header();
@@ -82,10 +89,12 @@ internal struct ExpositionWriter : ISeriesReader
         var bucketLabels = _openMetrics ? encoding.OpenMetricsBucketLabels : encoding.TextBucketLabels;
         for (var i = 0; i < cumulativeCounts.Length; i++)
         {
-            WriteSampleStart(encoding.BucketName, labels, bucketLabels[i]);
-            _sink.WriteInteger(cumulativeCounts[i]);
-            WriteExemplar(exemplars, i);
-            _sink.WriteByte((byte)'\n');
+            WriteSample(encoding.BucketName, labels, bucketLabels[i], cumulativeCounts[i], endLine: exemplars is null);
+            if (exemplars is not null)
+            {
+                WriteExemplar(exemplars, i);
+                _sink.WriteByte((byte)'\n');
+            }
         }
 
         if (_openMetrics)
@@ -95,19 +104,20 @@ internal struct ExpositionWriter : ISeriesReader
             // it allows _count only beside _sum. The +Inf bucket still carries the count.
             if (!encoding.HasNegativeBuckets && IsCounterLike(sum))
             {
-                WriteCount(labels, cumulativeCounts[^1]);
-                WriteDoubleSample(encoding.SumName, labels, sum);
+                WriteSample(encoding.CountName, labels, [], cumulativeCounts[^1], endLine: true);
+                WriteSample(encoding.SumName, labels, [], sum, endLine: true);
             }
 
             WriteCreated(series, createdSeconds);
         }
         else
         {
-            WriteDoubleSample(encoding.SumName, labels, sum);
-            WriteCount(labels, cumulativeCounts[^1]);
+            WriteSample(encoding.SumName, labels, [], sum, endLine: true);
+            WriteSample(encoding.CountName, labels, [], cumulativeCounts[^1], endLine: true);
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum)
     {
         var encoding = Header();
@@ -121,26 +131,24 @@ internal struct ExpositionWriter : ISeriesReader
                 continue;
             }
 
-            WriteSampleStart(encoding.SampleName, labels, quantileLabels[i]);
-            _sink.WriteDouble(quantileValues[i]);
-            _sink.WriteByte((byte)'\n');
+            WriteSample(encoding.SampleName, labels, quantileLabels[i], quantileValues[i], endLine: true);
         }
 
         if (_openMetrics)
         {
             // As for histograms, OpenMetrics' _sum is a counter; unlike them, a summary's _count may stand alone.
-            WriteCount(labels, count);
+            WriteSample(encoding.CountName, labels, [], count, endLine: true);
             if (IsCounterLike(sum))
             {
-                WriteDoubleSample(encoding.SumName, labels, sum);
+                WriteSample(encoding.SumName, labels, [], sum, endLine: true);
             }
 
             WriteCreated(series);
         }
         else
         {
-            WriteDoubleSample(encoding.SumName, labels, sum);
-            WriteCount(labels, count);
+            WriteSample(encoding.SumName, labels, [], sum, endLine: true);
+            WriteSample(encoding.CountName, labels, [], count, endLine: true);
         }
     }
 
@@ -148,27 +156,27 @@ internal struct ExpositionWriter : ISeriesReader
     private static bool IsCounterLike(double sum) => sum >= 0;
 
     /// <summary>The current family's cached bytes, after writing its metadata if this is its first sample.</summary>
-    private FamilyEncoding Header()
-    {
-        if (_family is { } family)
-        {
-            _family = null;
-            _encoding = family.Encoding;
-            _created = _openMetrics && family.EnableCreatedSamples;
-            _sink.Write(_openMetrics ? _encoding.OpenMetricsHeader : _encoding.TextHeader);
-        }
+    private FamilyEncoding Header() => _family is null ? _encoding : StartFamily(_family);
 
+    // Once per family: kept out of line so that the per-series methods it would be inlined into stay small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FamilyEncoding StartFamily(MetricFamily family)
+    {
+        _family = null;
+        _encoding = family.Encoding;
+        _created = _openMetrics && family.EnableCreatedSamples;
+        _sink.Write(_openMetrics ? _encoding.OpenMetricsHeader : _encoding.TextHeader);
         return _encoding;
     }
 
-    private void WriteCounterEnd(MetricSeries counter)
+    private void WriteCounterEnd(MetricSeries counter, ExemplarStore? exemplars)
     {
-        if (_openMetrics)
+        if (exemplars is not null)
         {
-            WriteExemplar(counter.Exemplars, 0);
+            WriteExemplar(exemplars, 0);
+            _sink.WriteByte((byte)'\n');
         }
 
-        _sink.WriteByte((byte)'\n');
         WriteCreated(counter);
     }
 
@@ -210,50 +218,71 @@ internal struct ExpositionWriter : ISeriesReader
             return;
         }
 
-        WriteSampleStart(_encoding.CreatedName, series.EncodedLabels);
-        _sink.WriteCanonicalDouble(createdSeconds);
-        _sink.WriteByte((byte)'\n');
+        var labels = series.EncodedLabels;
+        var line = _sink.GetSpan(SampleStartLength(_encoding.CreatedName, labels, []) + FloatFormatter.MaxLength + 1);
+        var length = WriteSampleStart(line, _encoding.CreatedName, labels, []);
+        length += FloatFormatter.FormatCanonical(createdSeconds, line[length..]);
+        line[length++] = (byte)'\n';
+        _sink.Advance(length);
     }
 
-    private void WriteCount(byte[] labels, long count)
+    // A sample line is written into one reservation: its tokens are copied into a local span without a check for
+    // room before each, which is most of the work of a scrape.
+    private void WriteSample(byte[] name, byte[] labels, ReadOnlySpan<byte> extraLabel, long value, bool endLine)
     {
-        WriteSampleStart(_encoding.CountName, labels);
-        _sink.WriteInteger(count);
-        _sink.WriteByte((byte)'\n');
-    }
-
-    private void WriteDoubleSample(byte[] name, byte[] labels, double value)
-    {
-        WriteSampleStart(name, labels);
-        _sink.WriteDouble(value);
-        _sink.WriteByte((byte)'\n');
-    }
-
-    private void WriteSampleStart(byte[] name, byte[] labels)
-    {
-        _sink.Write(name);
-        if (labels.Length > 0)
+        var line = _sink.GetSpan(SampleStartLength(name, labels, extraLabel) + MaxIntegerLength + 1);
+        var length = WriteSampleStart(line, name, labels, extraLabel);
+        value.TryFormat(line[length..], out var written, default, CultureInfo.InvariantCulture);
+        length += written;
+        if (endLine)
         {
-            _sink.WriteByte((byte)'{');
-            _sink.Write(labels);
-            _sink.WriteByte((byte)'}');
+            line[length++] = (byte)'\n';
         }
 
-        _sink.WriteByte((byte)' ');
+        _sink.Advance(length);
     }
 
-    /// <summary>Writes <c>name{labels,extra} </c>, for the <c>le</c> of buckets and the <c>quantile</c> of summaries.</summary>
-    private void WriteSampleStart(byte[] name, byte[] labels, byte[] extraLabel)
+    private void WriteSample(byte[] name, byte[] labels, ReadOnlySpan<byte> extraLabel, double value, bool endLine)
     {
-        _sink.Write(name);
-        _sink.WriteByte((byte)'{');
-        if (labels.Length > 0)
+        var line = _sink.GetSpan(SampleStartLength(name, labels, extraLabel) + FloatFormatter.MaxLength + 1);
+        var length = WriteSampleStart(line, name, labels, extraLabel);
+        length += FloatFormatter.Format(value, line[length..]);
+        if (endLine)
         {
-            _sink.Write(labels);
-            _sink.WriteByte((byte)',');
+            line[length++] = (byte)'\n';
         }
 
-        _sink.Write(extraLabel);
-        _sink.Write("} "u8);
+        _sink.Advance(length);
+    }
+
+    // The longest that WriteSampleStart writes: the name, the braces, the comma and the space.
+    private static int SampleStartLength(byte[] name, byte[] labels, ReadOnlySpan<byte> extraLabel) =>
+        name.Length + labels.Length + extraLabel.Length + 4;
+
+    /// <summary>
+    /// Writes <c>name{labels} </c>, or <c>name{labels,extra} </c> when there is an extra label (the <c>le</c> of
+    /// buckets, the <c>quantile</c> of summaries); a sample with no label has no braces.
+    /// </summary>
+    private static int WriteSampleStart(Span<byte> line, byte[] name, byte[] labels, ReadOnlySpan<byte> extraLabel)
+    {
+        name.CopyTo(line);
+        var length = name.Length;
+        if (labels.Length + extraLabel.Length > 0)
+        {
+            line[length++] = (byte)'{';
+            labels.CopyTo(line[length..]);
+            length += labels.Length;
+            if (labels.Length > 0 && extraLabel.Length > 0)
+            {
+                line[length++] = (byte)',';
+            }
+
+            extraLabel.CopyTo(line[length..]);
+            length += extraLabel.Length;
+            line[length++] = (byte)'}';
+        }
+
+        line[length++] = (byte)' ';
+        return length;
     }
 }

@@ -54,7 +54,13 @@ public abstract class MetricSeries
 
     // Encoded once, on first scrape, so later scrapes copy bytes instead of escaping and transcoding strings.
     // A race only builds the same bytes twice.
-    internal byte[] EncodedLabels => _encodedLabels ??= LabelEncoding.EncodeLabelPairs(Family.ExposedLabelNames, ExposedLabelValues);
+    internal byte[] EncodedLabels => _encodedLabels ?? EncodeLabels();
+
+    // Out of line so that the encoding, run once per series, does not take the inlining budget of the readers'
+    // per-series methods that ask for the labels.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private byte[] EncodeLabels() =>
+        _encodedLabels = LabelEncoding.EncodeLabelPairs(Family.ExposedLabelNames, ExposedLabelValues);
 
     /// <summary>The label pairs as the <c>label</c> fields of a protobuf <c>Metric</c>, encoded once, as <see cref="EncodedLabels"/> are.</summary>
     internal byte[] ProtobufLabels => _protobufLabels ??= Exposition.Protobuf.ProtobufMetadata.EncodeLabels(Family.ExposedLabelNames, ExposedLabelValues);
