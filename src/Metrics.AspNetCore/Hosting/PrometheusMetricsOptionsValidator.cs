@@ -44,7 +44,7 @@ internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<Prome
             }
         }
 
-        if (options.Quantiles is { } quantiles && !AreQuantiles(quantiles))
+        if (options.Quantiles is { } quantiles && !MetricHistoryOptions.AreQuantiles([.. quantiles]))
         {
             (failures ??= []).Add(
                 $"PrometheusMetricsOptions.Quantiles [{string.Join(", ", quantiles)}] is invalid: give at least one quantile, each between 0 and 1 and each greater than the one before, such as 0.5, 0.95, 0.99.");
@@ -90,21 +90,5 @@ internal sealed class PrometheusMetricsOptionsValidator : IValidateOptions<Prome
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static bool AreQuantiles(IList<double> quantiles)
-    {
-        var previous = double.NegativeInfinity;
-        foreach (var quantile in quantiles)
-        {
-            if (!(quantile >= 0 && quantile <= 1 && quantile > previous))
-            {
-                return false;
-            }
-
-            previous = quantile;
-        }
-
-        return quantiles.Count > 0;
     }
 }

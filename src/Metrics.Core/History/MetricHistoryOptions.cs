@@ -36,9 +36,13 @@ public sealed class MetricHistoryOptions
     /// </summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Whether <paramref name="quantiles"/> is a valid <see cref="Quantiles"/> set.</summary>
-    internal static bool AreQuantiles(IReadOnlyList<double> quantiles)
+    /// <summary>
+    /// Whether <paramref name="quantiles"/> is a valid <see cref="Quantiles"/> set: at least one, each between 0 and 1,
+    /// strictly increasing. For settings that feed <see cref="Quantiles"/>, to be checked when they are bound.
+    /// </summary>
+    public static bool AreQuantiles(IReadOnlyList<double> quantiles)
     {
+        ArgumentNullException.ThrowIfNull(quantiles);
         var previous = double.NegativeInfinity;
         foreach (var quantile in quantiles)
         {
