@@ -158,11 +158,18 @@ internal sealed class NativeHistogramLayout
             WaitForOverflowWriters(stripe, cold);
             var coldSet = OwnerArea(stripe, control);
             var hotOverflow = OwnerArea(stripe, control ^ HotBit) + _areaStride;
+            var stripeSum = 0.0;
             for (var area = coldSet; area <= coldSet + _areaStride; area += _areaStride)
             {
-                Accumulate(area, buckets, slotTotals, ref zeroCount, ref count, ref sum);
-                MoveInto(area, hotOverflow, buckets);
+                Accumulate(area, buckets, slotTotals, ref zeroCount, ref count, ref stripeSum);
+                MoveCountsInto(area, hotOverflow, buckets);
             }
+
+            // The stripe's part of the sum is added to the total and carried to the hot set as one number, so the
+            // next scrape adds the same parts in the same grouping plus what came since: with observations that are
+            // not negative, the sum a scrape reads never falls below the one before.
+            sum += stripeSum;
+            AtomicDouble.Add(ref _cells[hotOverflow + SumCell], stripeSum);
         }
     }
 
@@ -180,10 +187,13 @@ internal sealed class NativeHistogramLayout
             ToggleWhenNotOwned(stripe, SealedBit);
             WaitForOverflowWriters(stripe, 0);
             WaitForOverflowWriters(stripe, 1);
+            var stripeSum = 0.0;
             for (var area = stripe + FirstAreaCell; area < stripe + FirstAreaCell + (4 * _areaStride); area += _areaStride)
             {
-                Accumulate(area, buckets, slotTotals, ref zeroCount, ref count, ref sum);
+                Accumulate(area, buckets, slotTotals, ref zeroCount, ref count, ref stripeSum);
             }
+
+            sum += stripeSum;
         }
     }
 
@@ -288,11 +298,11 @@ internal sealed class NativeHistogramLayout
 
     // The cold area is quiet: every writer of it has withdrawn, and later ones write the hot set. So it is read and
     // cleared with plain accesses, while the hot overflow area, which writers share, takes interlocked additions.
-    private void MoveInto(int cold, int hotOverflow, int buckets)
+    // The sum is cleared here too; the caller carries it over for the whole stripe.
+    private void MoveCountsInto(int cold, int hotOverflow, int buckets)
     {
         Interlocked.Add(ref _cells[hotOverflow + ZeroCell], _cells[cold + ZeroCell]);
         _cells[cold + ZeroCell] = 0;
-        AtomicDouble.Add(ref _cells[hotOverflow + SumCell], BitConverter.Int64BitsToDouble(_cells[cold + SumCell]));
         _cells[cold + SumCell] = 0;
         Interlocked.Add(ref _cells[hotOverflow + CountCell], _cells[cold + CountCell]);
         _cells[cold + CountCell] = 0;
