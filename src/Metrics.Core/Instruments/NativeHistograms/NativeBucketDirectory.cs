@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Metrics;
 
@@ -53,10 +54,12 @@ internal sealed class NativeBucketDirectory
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(int key)
     {
+        // The mask keeps every position inside the table, so the probe skips the bounds checks.
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
         var mask = _entries.Length - 1;
         for (var position = Home(key); ; position = (position + 1) & mask)
         {
-            var entry = Volatile.Read(ref _entries[position]);
+            var entry = Volatile.Read(ref Unsafe.Add(ref entries, position));
             if (entry == 0)
             {
                 return -1;

@@ -7,9 +7,9 @@ public sealed class NativeHistogramMemoryTests
 {
     private static readonly int Stripes = Math.Min(16, (int)BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
 
-    // The bound of NativeHistogramState's remarks, 8 × (8 + S × (round8(4M + 14) + 8)) + 8 × pow2(2M) + 4M, written out here.
+    // The bound of NativeHistogramState's remarks, 8 × (8 + S × (round8(4M + 10) + 8)) + 8 × pow2(2M) + 4M, written out here.
     private static long Formula(int maxBuckets) =>
-        (8L * (8 + (Stripes * (RoundUpTo8((4 * maxBuckets) + 14) + 8))))
+        (8L * (8 + (Stripes * (RoundUpTo8((4 * maxBuckets) + 10) + 8))))
         + (8L * (long)BitOperations.RoundUpToPowerOf2((uint)(2 * maxBuckets)))
         + (4L * maxBuckets);
 
