@@ -24,14 +24,14 @@ namespace Metrics;
 /// the protobuf format, which carries one count for both views, never shows a classic bucket above it. A NaN observation is ignored; negative ones count in negative buckets.
 /// </para>
 /// <para>
-/// Memory per series, at most: the native engine's <c>8 × (8 + S × (round8(4M + 10) + 8)) + 8 × pow2(2M) + 4M</c>
+/// Memory per series, at most: the native engine's <c>8 × (8 + S × (round8(4M + 10) + 8)) + 12 × pow2(2M) + 4M</c>
 /// bytes (<c>M</c> is <see cref="NativeHistogramOptions.MaxBucketCount"/>, <c>S</c> the stripe count
 /// <c>min(16, pow2(processors))</c>, <c>round8</c> and <c>pow2</c> round up to a multiple of 8 and to a power of two),
 /// plus <c>200 × M</c> bytes for the buffers a scrape reuses, plus 64 bytes per kept exemplar in each of the engine
 /// and the scrape buffer, plus, with classic buckets, the classic histogram's
 /// <c>8 × (S × (round8(B + 2) + 8) + 8)</c> bytes for <c>B</c> bounds. The engine starts with room for 8 buckets and
 /// doubles up to <c>M</c>, so a series pays for the buckets it has seen; for <c>M</c> = 160 on 2 processors the
-/// bound is 15,424 + 32,000 bytes plus exemplars.
+/// bound is 17,472 + 32,000 bytes plus exemplars.
 /// </para>
 /// </remarks>
 public sealed class NativeHistogram : MetricSeries

@@ -81,7 +81,7 @@ internal sealed class NativeHistogramLayout
     /// <summary>The memory a generation of <paramref name="capacity"/> buckets holds, in bytes, leaving out object headers.</summary>
     public static long FootprintFor(int capacity) =>
         ((LongsPerCacheLine + ((long)StripeCount * StripeLongs(capacity))) * sizeof(long))
-        + (BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2)) * sizeof(long))
+        + (BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2)) * (sizeof(long) + sizeof(int)))
         + (capacity * sizeof(int));
 
     /// <summary>The cell of directory slot <paramref name="slot"/> within a count area.</summary>

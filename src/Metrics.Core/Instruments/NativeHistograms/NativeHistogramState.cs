@@ -42,13 +42,13 @@ namespace Metrics;
 /// </para>
 /// <para>
 /// <b>Memory.</b> The current generation holds at most
-/// <c>8 × (8 + S × (round8(4M + 10) + 8)) + 8 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
+/// <c>8 × (8 + S × (round8(4M + 10) + 8)) + 12 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
 /// <see cref="NativeHistogramOptions.MaxBucketCount"/>, <c>S</c> is the stripe count (the classic histogram's:
 /// <c>min(16, pow2(processors))</c>), <c>round8</c> rounds up to a multiple of 8 and <c>pow2</c> up to a power of
 /// two. A generation starts with room for 8 buckets and doubles up to <c>M</c>, so a histogram pays for the buckets
 /// it has seen. While a generation is being replaced, under the lock, the old one lives too. The exemplar ring adds
 /// <see cref="NativeHistogramOptions.MaxExemplars"/> slots of 64 bytes. For <c>M</c> = 160 and 2 processors the
-/// bound is 15,424 bytes.
+/// bound is 17,472 bytes.
 /// </para>
 /// </remarks>
 internal sealed class NativeHistogramState
@@ -254,15 +254,32 @@ internal sealed class NativeHistogramState
     {
         var next = new NativeHistogramLayout(schema, zeroThreshold, capacity);
         var oldDirectory = old.Directory;
-        var cells = new int[oldDirectory.Count];
-        for (var slot = 0; slot < cells.Length; slot++)
+        var keys = new int[oldDirectory.Count];
+        int lowest = int.MaxValue, highest = int.MinValue;
+        for (var slot = 0; slot < keys.Length; slot++)
         {
             var key = oldDirectory.KeyAt(slot);
             var index = NativeBucketDirectory.IndexOf(key);
-            cells[slot] = NativeHistogramSchema.UpperBound(index, old.Schema) <= zeroThreshold
+            keys[slot] = NativeHistogramSchema.UpperBound(index, old.Schema) <= zeroThreshold
+                ? int.MinValue
+                : NativeBucketDirectory.Key(NativeHistogramSchema.CoarserIndex(index, old.Schema, schema), NativeBucketDirectory.IsNegative(key));
+            if (keys[slot] != int.MinValue)
+            {
+                (lowest, highest) = (Math.Min(lowest, keys[slot]), Math.Max(highest, keys[slot]));
+            }
+        }
+
+        if (lowest <= highest)
+        {
+            next.Directory.CenterWindowOn(lowest + ((highest - lowest) / 2));
+        }
+
+        var cells = new int[keys.Length];
+        for (var slot = 0; slot < cells.Length; slot++)
+        {
+            cells[slot] = keys[slot] == int.MinValue
                 ? NativeHistogramLayout.ZeroCell
-                : NativeHistogramLayout.CellOfSlot(next.Directory.FindOrAdd(NativeBucketDirectory.Key(
-                    NativeHistogramSchema.CoarserIndex(index, old.Schema, schema), NativeBucketDirectory.IsNegative(key))));
+                : NativeHistogramLayout.CellOfSlot(next.Directory.FindOrAdd(keys[slot]));
         }
 
         Volatile.Write(ref _layout, next);
