@@ -126,7 +126,7 @@ internal sealed class NativeHistogramLayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRecord(int cell, double value)
     {
-        var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stripeStride);
+        var stripe = LongsPerCacheLine + ((ProcessorHint.Current() & (StripeCount - 1)) * _stripeStride);
         // The stripe and the cell lie inside the array by construction (the stripe count and the directory's
         // capacity sized it), so the hot path skips the bounds checks.
         ref var controlWord = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cells), stripe);
