@@ -156,7 +156,7 @@ public sealed class Histogram : MetricSeries
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Record(int bucket, double value)
     {
-        var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stride);
+        var stripe = LongsPerCacheLine + ((ProcessorHint.Current() & (StripeCount - 1)) * _stride);
         Interlocked.Increment(ref _cells[stripe + bucket]);
         AtomicDouble.Add(ref _cells[stripe + _sumOffset], value);
         MarkUpdated();

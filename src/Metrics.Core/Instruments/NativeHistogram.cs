@@ -19,18 +19,19 @@ namespace Metrics;
 /// <para>
 /// Every read is self-consistent: the native count equals the zero bucket's count plus every bucket's, and the sum
 /// is the sum of exactly those observations, however many writers run; the classic buckets are self-consistent in
-/// the same way on their own. The two views are read one after the other, so while writers run they may differ by
-/// the observations made in between. A NaN observation is ignored; negative ones count in negative buckets.
+/// the same way on their own. The two views are read one after the other, the classic first, so while writers run
+/// the native count may exceed the classic <c>+Inf</c> bucket by the observations made in between, never the reverse:
+/// the protobuf format, which carries one count for both views, never shows a classic bucket above it. A NaN observation is ignored; negative ones count in negative buckets.
 /// </para>
 /// <para>
-/// Memory per series, at most: the native engine's <c>8 × (8 + S × (round8(4M + 14) + 8)) + 8 × pow2(2M) + 4M</c>
+/// Memory per series, at most: the native engine's <c>8 × (8 + S × (round8(4M + 10) + 8)) + 12 × pow2(2M) + 4M</c>
 /// bytes (<c>M</c> is <see cref="NativeHistogramOptions.MaxBucketCount"/>, <c>S</c> the stripe count
 /// <c>min(16, pow2(processors))</c>, <c>round8</c> and <c>pow2</c> round up to a multiple of 8 and to a power of two),
 /// plus <c>200 × M</c> bytes for the buffers a scrape reuses, plus 64 bytes per kept exemplar in each of the engine
 /// and the scrape buffer, plus, with classic buckets, the classic histogram's
 /// <c>8 × (S × (round8(B + 2) + 8) + 8)</c> bytes for <c>B</c> bounds. The engine starts with room for 8 buckets and
 /// doubles up to <c>M</c>, so a series pays for the buckets it has seen; for <c>M</c> = 160 on 2 processors the
-/// bound is 15,424 + 32,000 bytes plus exemplars.
+/// bound is 17,472 + 32,000 bytes plus exemplars.
 /// </para>
 /// </remarks>
 public sealed class NativeHistogram : MetricSeries
@@ -105,9 +106,9 @@ public sealed class NativeHistogram : MetricSeries
     internal override void Read<TReader>(ref TReader reader)
     {
         var native = Interlocked.Exchange(ref _spareSnapshot, null) ?? new NativeHistogramSnapshot();
-        _state.CaptureInto(native);
         if (_classic is null)
         {
+            _state.CaptureInto(native);
             Span<long> count = stackalloc long[1];
             count[0] = native.Count;
             reader.NativeHistogram(this, native, count, native.Sum);
@@ -120,6 +121,9 @@ public sealed class NativeHistogram : MetricSeries
         Volatile.Write(ref _spareSnapshot, native);
     }
 
+    // The classic view is read before the native one: an observation reaches the native engine before the classic
+    // one, so every observation the classic read saw is in the native read too, and no classic bucket exceeds the
+    // native count that the protobuf format gives both views as their count.
     private void ReadWithClassic<TReader>(ref TReader reader, NativeHistogramSnapshot native, Histogram classic)
         where TReader : struct, ISeriesReader
     {
@@ -129,6 +133,7 @@ public sealed class NativeHistogram : MetricSeries
             ? stackalloc long[bucketCount]
             : (rented = ArrayPool<long>.Shared.Rent(bucketCount)).AsSpan(0, bucketCount);
         var sum = classic.AddStripes(counts);
+        _state.CaptureInto(native);
         reader.NativeHistogram(this, native, counts, sum);
         if (rented is not null)
         {

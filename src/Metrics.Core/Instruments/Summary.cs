@@ -150,7 +150,7 @@ public sealed class Summary : MetricSeries
     // Releases the stripe's flag before the measurement is marked for expiry, whose rare path takes the family lock.
     private void Record(double value)
     {
-        var stripe = Thread.GetCurrentProcessorId() & (StripeCount - 1);
+        var stripe = ProcessorHint.Current() & (StripeCount - 1);
         var cells = _cells;
         var offset = CellOffset(stripe);
         EnterStripe(ref cells[offset + LockSlot]);

@@ -187,6 +187,54 @@ public sealed class NativeHistogramTests
     }
 
     [Test]
+    public void Histogram_exposed_both_ways_never_reads_a_classic_bucket_above_the_native_count_during_four_writers()
+    {
+        // The protobuf format carries one sample_count for both views, and a classic scraper takes it for the +Inf
+        // bucket: a classic bucket above it would make the buckets fall at +Inf.
+        var histogram = new MetricRegistry().CreateNativeHistogram(
+            "latency_seconds", "Latency.", new NativeHistogramOptions { BucketFactor = 2, ClassicBuckets = [0.5, 1, 2] });
+        double[] values = [0.25, 0.75, 1.5, 3];
+        var reads = 0;
+        var writersDone = 0;
+        Exception? scraperFailure = null;
+        var scraper = new Thread(() =>
+        {
+            try
+            {
+                while (Volatile.Read(ref writersDone) == 0)
+                {
+                    var read = NativeHistogramRead.Of(histogram);
+                    read.ClassicCounts[^1].ShouldBeLessThanOrEqualTo(read.Count, $"read {reads}: classic +Inf against the native count");
+                    reads++;
+                }
+            }
+            catch (Exception ex)
+            {
+                scraperFailure = ex;
+            }
+        });
+        scraper.Start();
+
+        Concurrently.Run(4, thread =>
+        {
+            for (var i = 0; i < 250_000; i++)
+            {
+                histogram.Observe(values[(i + thread) & 3]);
+            }
+        });
+        Volatile.Write(ref writersDone, 1);
+        scraper.Join();
+
+        scraperFailure.ShouldBeNull();
+        reads.ShouldBeGreaterThan(0);
+        var final = NativeHistogramRead.Of(histogram);
+        final.Count.ShouldBe(1_000_000);
+        final.ClassicCounts.ShouldBe([250_000L, 500_000L, 750_000L, 1_000_000L]);
+        final.Sum.ShouldBe(250_000 * 5.5);
+        final.ClassicSum.ShouldBe(250_000 * 5.5);
+    }
+
+    [Test]
     public void Snapshot_quantiles_come_from_native_buckets_without_classic_ones_and_from_classic_buckets_with_them()
     {
         var registry = new MetricRegistry();

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Metrics;
 
@@ -11,7 +12,7 @@ namespace Metrics;
 /// <remarks>
 /// <para>
 /// Cells (longs) of one stripe: a control word, an overflow writer count, then two count sets, each of two areas of
-/// <c>[zero count, sum bits, count, bucket slots…]</c>: the owner's, written with plain stores, and the overflow, written
+/// <c>[zero count, sum bits, bucket slots…]</c>: the owner's, written with plain stores, and the overflow, written
 /// with interlocked ones. Stripes are padded apart by a cache line, so writers on different processors never share
 /// one. The control word holds the hot set's index in bit 63, a sealed flag in bit 62 (set once the generation is
 /// replaced) and an owned flag in bit 61; the overflow writer count holds, in two 31-bit fields, how many
@@ -37,8 +38,7 @@ internal sealed class NativeHistogramLayout
     public const int MissingCell = -1;
 
     private const int SumCell = 1;
-    private const int CountCell = 2;
-    private const int FirstBucketCell = 3;
+    private const int FirstBucketCell = 2;
     private const int LongsPerCacheLine = 8;
     private const int MaxStripes = 16;
     private const long HotBit = long.MinValue;
@@ -81,7 +81,7 @@ internal sealed class NativeHistogramLayout
     /// <summary>The memory a generation of <paramref name="capacity"/> buckets holds, in bytes, leaving out object headers.</summary>
     public static long FootprintFor(int capacity) =>
         ((LongsPerCacheLine + ((long)StripeCount * StripeLongs(capacity))) * sizeof(long))
-        + (BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2)) * sizeof(long))
+        + (BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2)) * (sizeof(long) + sizeof(int)))
         + (capacity * sizeof(int));
 
     /// <summary>The cell of directory slot <paramref name="slot"/> within a count area.</summary>
@@ -126,29 +126,32 @@ internal sealed class NativeHistogramLayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRecord(int cell, double value)
     {
-        var stripe = LongsPerCacheLine + ((Thread.GetCurrentProcessorId() & (StripeCount - 1)) * _stripeStride);
-        var control = Volatile.Read(ref _cells[stripe]);
-        if ((control & (OwnedBit | SealedBit)) != 0 || Interlocked.CompareExchange(ref _cells[stripe], control | OwnedBit, control) != control)
+        var stripe = LongsPerCacheLine + ((ProcessorHint.Current() & (StripeCount - 1)) * _stripeStride);
+        // The stripe and the cell lie inside the array by construction (the stripe count and the directory's
+        // capacity sized it), so the hot path skips the bounds checks.
+        ref var controlWord = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cells), stripe);
+        var control = Volatile.Read(ref controlWord);
+        if ((control & (OwnedBit | SealedBit)) != 0 || Interlocked.CompareExchange(ref controlWord, control | OwnedBit, control) != control)
         {
             return TryRecordBesideOwner(stripe, cell, value);
         }
 
         // The stripe is this observation's until the store below: nobody else writes this owner area meanwhile.
-        var area = OwnerArea(stripe, control);
-        _cells[area + SumCell] = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(_cells[area + SumCell]) + value);
-        _cells[area + CountCell]++;
-        _cells[area + cell]++;
-        Volatile.Write(ref _cells[stripe], control);
+        ref var area = ref Unsafe.Add(ref controlWord, OwnerArea(0, control));
+        ref var sumBits = ref Unsafe.Add(ref area, SumCell);
+        sumBits = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(sumBits) + value);
+        Unsafe.Add(ref area, cell)++;
+        Volatile.Write(ref controlWord, control);
         return true;
     }
 
     /// <summary>
     /// The scrape's read, under the owner's lock: for each stripe, swaps hot and cold, waits until no observation
     /// is writing the now-cold set, adds its counts into <paramref name="slotTotals"/> (one per directory slot),
-    /// <paramref name="zeroCount"/>, <paramref name="count"/> and <paramref name="sum"/>, then moves them into the hot set's overflow area
+    /// <paramref name="zeroCount"/> and <paramref name="sum"/>, then moves them into the hot set's overflow area
     /// and clears the cold set, so that the next swap again finds the whole history in the set going cold.
     /// </summary>
-    public void Collect(Span<long> slotTotals, ref long zeroCount, ref long count, ref double sum)
+    public void Collect(Span<long> slotTotals, ref long zeroCount, ref double sum)
     {
         var buckets = Directory.Count;
         for (var stripe = LongsPerCacheLine; stripe < _cells.Length; stripe += _stripeStride)
@@ -158,21 +161,27 @@ internal sealed class NativeHistogramLayout
             WaitForOverflowWriters(stripe, cold);
             var coldSet = OwnerArea(stripe, control);
             var hotOverflow = OwnerArea(stripe, control ^ HotBit) + _areaStride;
+            var stripeSum = 0.0;
             for (var area = coldSet; area <= coldSet + _areaStride; area += _areaStride)
             {
-                Accumulate(area, buckets, slotTotals, ref zeroCount, ref count, ref sum);
-                MoveInto(area, hotOverflow, buckets);
+                Accumulate(area, buckets, slotTotals, ref zeroCount, ref stripeSum);
+                MoveCountsInto(area, hotOverflow, buckets);
             }
+
+            // The stripe's part of the sum is added to the total and carried to the hot set as one number, so the
+            // next scrape adds the same parts in the same grouping plus what came since: with observations that are
+            // not negative, the sum a scrape reads never falls below the one before.
+            sum += stripeSum;
+            AtomicDouble.Add(ref _cells[hotOverflow + SumCell], stripeSum);
         }
     }
 
     /// <summary>
     /// Retires this generation, under the owner's lock, once the next one is published: seals every stripe so
     /// that later observations retry on the next generation, waits for the observations already writing here, and
-    /// adds all the counts into <paramref name="slotTotals"/>, <paramref name="zeroCount"/>, <paramref name="count"/>
-    /// and <paramref name="sum"/>.
+    /// adds all the counts into <paramref name="slotTotals"/>, <paramref name="zeroCount"/> and <paramref name="sum"/>.
     /// </summary>
-    public void SealAndDrain(Span<long> slotTotals, ref long zeroCount, ref long count, ref double sum)
+    public void SealAndDrain(Span<long> slotTotals, ref long zeroCount, ref double sum)
     {
         var buckets = Directory.Count;
         for (var stripe = LongsPerCacheLine; stripe < _cells.Length; stripe += _stripeStride)
@@ -180,10 +189,13 @@ internal sealed class NativeHistogramLayout
             ToggleWhenNotOwned(stripe, SealedBit);
             WaitForOverflowWriters(stripe, 0);
             WaitForOverflowWriters(stripe, 1);
+            var stripeSum = 0.0;
             for (var area = stripe + FirstAreaCell; area < stripe + FirstAreaCell + (4 * _areaStride); area += _areaStride)
             {
-                Accumulate(area, buckets, slotTotals, ref zeroCount, ref count, ref sum);
+                Accumulate(area, buckets, slotTotals, ref zeroCount, ref stripeSum);
             }
+
+            sum += stripeSum;
         }
     }
 
@@ -198,13 +210,12 @@ internal sealed class NativeHistogramLayout
 
     /// <summary>
     /// Adds <paramref name="count"/> observations carried over from the previous generation to <paramref name="cell"/>
-    /// and to the count of the first stripe's hot overflow area; under the owner's lock, so the hot set cannot change.
+    /// of the first stripe's hot overflow area; under the owner's lock, so the hot set cannot change.
     /// </summary>
     public void AddCarried(int cell, long count)
     {
         var overflow = HotOverflowOfFirstStripe();
         Interlocked.Add(ref _cells[overflow + cell], count);
-        Interlocked.Add(ref _cells[overflow + CountCell], count);
     }
 
     /// <summary>Adds the sum carried over from the previous generation to the first stripe's hot overflow area; under the owner's lock.</summary>
@@ -238,7 +249,6 @@ internal sealed class NativeHistogramLayout
         {
             var overflow = OwnerArea(stripe, control) + _areaStride;
             AtomicDouble.Add(ref _cells[overflow + SumCell], value);
-            Interlocked.Increment(ref _cells[overflow + CountCell]);
             Interlocked.Increment(ref _cells[overflow + cell]);
         }
 
@@ -275,10 +285,9 @@ internal sealed class NativeHistogramLayout
         }
     }
 
-    private void Accumulate(int area, int buckets, Span<long> slotTotals, ref long zeroCount, ref long count, ref double sum)
+    private void Accumulate(int area, int buckets, Span<long> slotTotals, ref long zeroCount, ref double sum)
     {
         zeroCount += _cells[area + ZeroCell];
-        count += _cells[area + CountCell];
         sum += BitConverter.Int64BitsToDouble(_cells[area + SumCell]);
         for (var slot = 0; slot < buckets; slot++)
         {
@@ -288,14 +297,12 @@ internal sealed class NativeHistogramLayout
 
     // The cold area is quiet: every writer of it has withdrawn, and later ones write the hot set. So it is read and
     // cleared with plain accesses, while the hot overflow area, which writers share, takes interlocked additions.
-    private void MoveInto(int cold, int hotOverflow, int buckets)
+    // The sum is cleared here too; the caller carries it over for the whole stripe.
+    private void MoveCountsInto(int cold, int hotOverflow, int buckets)
     {
         Interlocked.Add(ref _cells[hotOverflow + ZeroCell], _cells[cold + ZeroCell]);
         _cells[cold + ZeroCell] = 0;
-        AtomicDouble.Add(ref _cells[hotOverflow + SumCell], BitConverter.Int64BitsToDouble(_cells[cold + SumCell]));
         _cells[cold + SumCell] = 0;
-        Interlocked.Add(ref _cells[hotOverflow + CountCell], _cells[cold + CountCell]);
-        _cells[cold + CountCell] = 0;
         for (var slot = FirstBucketCell; slot < FirstBucketCell + buckets; slot++)
         {
             var carried = _cells[cold + slot];

@@ -80,13 +80,20 @@ internal sealed class NativeHistogramSnapshot
     /// <summary>
     /// Completes a capture from the slot totals <see cref="BeginCapture"/> returned and the directory they belong
     /// to: sorts each sign's buckets by index and lays them out as spans, filling small gaps as client_golang does.
+    /// The count is the zero count plus every bucket's.
     /// </summary>
-    internal void CompleteCapture(long count, long zeroCount, double sum, NativeBucketDirectory directory)
+    internal void CompleteCapture(long zeroCount, double sum, NativeBucketDirectory directory)
     {
-        Count = count;
         ZeroCount = zeroCount;
         Sum = sum;
         var totals = _slotTotals.AsSpan(0, directory.Count);
+        var count = zeroCount;
+        foreach (var total in totals)
+        {
+            count += total;
+        }
+
+        Count = count;
         EnsureLength(ref _sortIndexes, totals.Length);
         EnsureLength(ref _sortCounts, totals.Length);
         AppendSorted(totals, directory, negative: false, Positive);

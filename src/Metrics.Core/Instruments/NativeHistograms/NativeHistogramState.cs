@@ -21,7 +21,7 @@ namespace Metrics;
 /// <b>Why every snapshot is consistent</b> (count = zero count + Σ buckets, and the sum is the sum of exactly the
 /// observations counted). Per stripe, the control word says which of two count sets is hot and whether an
 /// observation owns the stripe. An owner takes the stripe with a compare-exchange from a word that is not owned,
-/// adds to the hot set's sum, count and bucket in its owner area, and stores back the word it took; as every other change to the word is a
+/// adds to the hot set's sum and bucket in its owner area, and stores back the word it took; as every other change to the word is a
 /// compare-exchange from a word that is not owned, nothing changes the word meanwhile, so the hot set stays hot for
 /// the whole of its writes. A scrape, under the lock, flips the hot bit with such a compare-exchange, so every owner
 /// that wrote the now-cold set had given the stripe back before the flip: its two writes are complete, and the
@@ -34,20 +34,21 @@ namespace Metrics;
 /// sum describe exactly the same observations. The scrape reads them, adds them into the hot set's overflow area
 /// (with interlocked adds, as overflow writers share it) and clears the cold set, so that the next flip again finds
 /// the whole history in the set going cold. A snapshot adds the stripes up, and a sum of consistent parts is
-/// consistent. The count has a cell of its own, written by each observation beside its bucket, so count = zero
-/// count + Σ buckets is a property the tests check in every snapshot, not an identity. Generation changes keep all this: the new generation is published first, then each old stripe is
+/// consistent. The count is the zero count plus every bucket's, as the classic histogram derives its count, so an
+/// observation writes one count and the sum; what the tests check in every snapshot is that the sum belongs to exactly
+/// the observations counted. Generation changes keep all this: the new generation is published first, then each old stripe is
 /// sealed (the same compare-exchange, setting the sealed bit); observations that see the seal retry on the new
 /// generation, and the others are waited for before their counts move.
 /// </para>
 /// <para>
 /// <b>Memory.</b> The current generation holds at most
-/// <c>8 × (8 + S × (round8(4M + 14) + 8)) + 8 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
+/// <c>8 × (8 + S × (round8(4M + 10) + 8)) + 12 × pow2(2M) + 4M</c> bytes, where <c>M</c> is
 /// <see cref="NativeHistogramOptions.MaxBucketCount"/>, <c>S</c> is the stripe count (the classic histogram's:
 /// <c>min(16, pow2(processors))</c>), <c>round8</c> rounds up to a multiple of 8 and <c>pow2</c> up to a power of
 /// two. A generation starts with room for 8 buckets and doubles up to <c>M</c>, so a histogram pays for the buckets
 /// it has seen. While a generation is being replaced, under the lock, the old one lives too. The exemplar ring adds
 /// <see cref="NativeHistogramOptions.MaxExemplars"/> slots of 64 bytes. For <c>M</c> = 160 and 2 processors the
-/// bound is 15,424 bytes.
+/// bound is 17,472 bytes.
 /// </para>
 /// </remarks>
 internal sealed class NativeHistogramState
@@ -164,10 +165,10 @@ internal sealed class NativeHistogramState
             var layout = _layout;
             var directory = layout.Directory;
             var totals = snapshot.BeginCapture(layout.Schema, layout.ZeroThreshold, _createdSeconds, directory.Count);
-            long zeroCount = 0, count = 0;
+            long zeroCount = 0;
             var sum = 0.0;
-            layout.Collect(totals, ref zeroCount, ref count, ref sum);
-            snapshot.CompleteCapture(count, zeroCount, sum, directory);
+            layout.Collect(totals, ref zeroCount, ref sum);
+            snapshot.CompleteCapture(zeroCount, sum, directory);
         }
 
         if (_exemplars is not null)
@@ -253,22 +254,39 @@ internal sealed class NativeHistogramState
     {
         var next = new NativeHistogramLayout(schema, zeroThreshold, capacity);
         var oldDirectory = old.Directory;
-        var cells = new int[oldDirectory.Count];
-        for (var slot = 0; slot < cells.Length; slot++)
+        var keys = new int[oldDirectory.Count];
+        int lowest = int.MaxValue, highest = int.MinValue;
+        for (var slot = 0; slot < keys.Length; slot++)
         {
             var key = oldDirectory.KeyAt(slot);
             var index = NativeBucketDirectory.IndexOf(key);
-            cells[slot] = NativeHistogramSchema.UpperBound(index, old.Schema) <= zeroThreshold
+            keys[slot] = NativeHistogramSchema.UpperBound(index, old.Schema) <= zeroThreshold
+                ? int.MinValue
+                : NativeBucketDirectory.Key(NativeHistogramSchema.CoarserIndex(index, old.Schema, schema), NativeBucketDirectory.IsNegative(key));
+            if (keys[slot] != int.MinValue)
+            {
+                (lowest, highest) = (Math.Min(lowest, keys[slot]), Math.Max(highest, keys[slot]));
+            }
+        }
+
+        if (lowest <= highest)
+        {
+            next.Directory.CenterWindowOn(lowest + ((highest - lowest) / 2));
+        }
+
+        var cells = new int[keys.Length];
+        for (var slot = 0; slot < cells.Length; slot++)
+        {
+            cells[slot] = keys[slot] == int.MinValue
                 ? NativeHistogramLayout.ZeroCell
-                : NativeHistogramLayout.CellOfSlot(next.Directory.FindOrAdd(NativeBucketDirectory.Key(
-                    NativeHistogramSchema.CoarserIndex(index, old.Schema, schema), NativeBucketDirectory.IsNegative(key))));
+                : NativeHistogramLayout.CellOfSlot(next.Directory.FindOrAdd(keys[slot]));
         }
 
         Volatile.Write(ref _layout, next);
         var totals = new long[cells.Length];
-        long zeroCount = 0, count = 0;
+        long zeroCount = 0;
         var sum = 0.0;
-        old.SealAndDrain(totals, ref zeroCount, ref count, ref sum);
+        old.SealAndDrain(totals, ref zeroCount, ref sum);
         next.AddCarried(NativeHistogramLayout.ZeroCell, zeroCount);
         for (var slot = 0; slot < cells.Length; slot++)
         {

@@ -62,6 +62,43 @@ public sealed class NativeHistogramConcurrencyTests
     }
 
     [Test]
+    public void The_sum_of_parts_from_two_stripes_reads_the_same_at_every_scrape_and_never_falls()
+    {
+        var stripes = Math.Min(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
+        Assume.That(stripes, Is.GreaterThanOrEqualTo(2), "stripes are per processor: parts on two stripes need two processors");
+        var state = new NativeHistogramState(new NativeHistogramOptions(), TimeProvider.System);
+        var layout = (NativeHistogramLayout)typeof(NativeHistogramState).GetField("_layout", Private)!.GetValue(state)!;
+        var cells = (long[])typeof(NativeHistogramLayout).GetField("_cells", Private)!.GetValue(layout)!;
+        var stripeStride = (int)typeof(NativeHistogramLayout).GetField("_stripeStride", Private)!.GetValue(layout)!;
+        var areaStride = (int)typeof(NativeHistogramLayout).GetField("_areaStride", Private)!.GetValue(layout)!;
+        // Set 0 is hot in a new layout; its owner area starts 2 cells into the stripe, its overflow area follows.
+        const int firstStripe = 8, firstArea = 2;
+        var secondStripe = firstStripe + stripeStride;
+        // Zero-bucket observations, as a writer on each stripe would have left them (one by its owner path, one
+        // beside a preempted owner). At 2^53 + 2 the spacing of doubles is 2: adding 1 first and then 1.5 rounds
+        // twice, to 2^53 + 6, while the exact total 2^53 + 4.5 rounds to 2^53 + 4. A scrape that adds stripe parts
+        // in another grouping than the next one reads a _sum that then falls, which rate() takes for a reset.
+        AddZeroObservation(cells, firstStripe + firstArea, 9007199254740994.0);
+        AddZeroObservation(cells, secondStripe + firstArea, 1.0);
+        AddZeroObservation(cells, secondStripe + firstArea + areaStride, 1.5);
+
+        var first = NativeHistogramStateTests.Capture(state);
+        var second = NativeHistogramStateTests.Capture(state);
+
+        first.Count.ShouldBe(3);
+        first.Sum.ShouldBe(9007199254740996.0, "each stripe's parts added first, then the stripes: the exact total rounded once");
+        second.Count.ShouldBe(3);
+        second.Sum.ShouldBe(first.Sum);
+    }
+
+    private static void AddZeroObservation(long[] cells, int area, double value)
+    {
+        cells[area] += 1;
+        cells[area + 1] = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(cells[area + 1]) + value);
+        cells[area + 2] += 1;
+    }
+
+    [Test]
     public void Observations_beside_a_preempted_owner_are_counted_and_a_scrape_waits_for_the_owner()
     {
         var state = new NativeHistogramState(new NativeHistogramOptions(), TimeProvider.System);
