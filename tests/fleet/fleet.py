@@ -291,7 +291,7 @@ def check(state_path):
     figures = {"sent": sent, "sent_to_restarted_replica_before_restart": before_restart,
                "expected_median_from_usage": expected_median, "observations": count,
                "native_expected": {"count": native["count"], "sum": native_sum, "schema": native["schema"],
-                                   "buckets": len(native["positive"]) + len(native["negative"]),
+                                   "populated_buckets": sum(1 for side in ("positive", "negative") for c in native[side].values() if c),
                                    "quantiles": {str(q): value for q, value in native_expected.items()}}}
 
     # The restarted replica's first life, read at the last instant before it was stopped: its maxima are its final values.
