@@ -126,17 +126,7 @@ public sealed class PushgatewayInteropTests
 
         (await prometheus.ScalarAsync($"histogram_count({NativeSteps}{{instance=\"protobuf\"}})")).ShouldBe(NativeObservations, prometheus.Log);
         (await prometheus.ScalarAsync($"histogram_sum({NativeSteps}{{instance=\"protobuf\"}})")).ShouldBe(sum);
-        var snapshot = new NativeHistogramSnapshot();
-        reference.CaptureInto(snapshot);
-        // Schema 3: neighbouring bucket bounds are 2^(1/8) apart, so an estimate inside the right bucket is within that factor.
-        var relativeError = Math.Pow(2, 1.0 / 8) - 1;
-        foreach (var q in new[] { 0.5, 0.99 })
-        {
-            var ours = NativeHistogramQuantile.Estimate(q, snapshot);
-            var theirs = await prometheus.ScalarAsync($"histogram_quantile({q.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {NativeSteps}{{instance=\"protobuf\"}})");
-            TestContext.Out.WriteLine($"q={q}: Prometheus {theirs}, ours {ours}");
-            theirs.ShouldBe(ours, ours * relativeError, $"histogram_quantile({q}) over the pushed native histogram");
-        }
+        await NativeQuantileCheck.ShouldMatchOursAsync(prometheus, $"{NativeSteps}{{instance=\"protobuf\"}}", reference);
 
         // Over text, the Pushgateway holds what the text showed: the count, the sum and the +Inf bucket, no native buckets.
         (await prometheus.QueryAsync($"histogram_count({TextSteps})")).GetArrayLength().ShouldBe(0);
