@@ -42,7 +42,8 @@ server_url="http://127.0.0.1:$(free_port)/custom-metrics"
 pushgateway_args=()
 if [ -x /usr/bin/prometheus-pushgateway ]; then
   pushgateway="127.0.0.1:$(free_port)"
-  /usr/bin/prometheus-pushgateway --web.listen-address="$pushgateway" --log.level=warn >"$work/pushgateway.log" 2>&1 &
+  # An empty persistence file keeps the groups in memory: Debian's default file is shared by every Pushgateway here.
+  /usr/bin/prometheus-pushgateway --web.listen-address="$pushgateway" --persistence.file= --log.level=warn >"$work/pushgateway.log" 2>&1 &
   PUSHGATEWAY_PID=$!
   trap 'stop_app; kill "$PUSHGATEWAY_PID" 2>/dev/null; wait "$PUSHGATEWAY_PID" 2>/dev/null; rm -rf "$work"' EXIT
   pushgateway_args=(--Smoke:PushgatewayUrl "http://$pushgateway")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The fleet test: three sample gateways on loopback, each with its own public and management port; a Prometheus agent
-# (--enable-feature=agent) scraping their management listeners every second and remote-writing to a central
-# Prometheus (--web.enable-remote-write-receiver); and a global Prometheus federating llm_* from the central one.
+# (--enable-feature=agent) scraping their management listeners every second over protobuf (native histograms on) and
+# remote-writing to a central Prometheus (--web.enable-remote-write-receiver, native histograms on); a second agent
+# without native histograms forwarding the classic buckets of the dual latency histogram, which 2.42 drops from a
+# protobuf scrape; and a global Prometheus (native histograms on) federating llm_* from the central one.
 # Traffic goes to known replicas in known counts; replica 3 is stopped and started again in the middle, so its
 # counters reset. The checks (fleet.py check) hold on the central and on the global server alike:
 #   - sum(llm_requests_total) equals what was sent, less what replica 3 counted before its restart, and adding the
@@ -9,34 +11,49 @@
 #   - each replica's series are distinct by instance, with the exact count each one served;
 #   - sum(increase(...)) across the restart is within the extrapolation's bound of what was sent;
 #   - histogram_quantile(0.5, ...) of the stored buckets equals the estimate from the replicas' own /v1/usage
-#     histograms summed (replica 3's read before and after its restart), exactly; of the rates, within 5 %.
+#     histograms summed (replica 3's read before and after its restart), exactly; of the rates, within 5 %;
+#   - the native histogram's histogram_count is exactly what each replica counted, across the restart too; its
+#     histogram_sum and histogram_quantile(0.5 and 0.99, ...) are what the replicas' own native buckets (decoded from
+#     their protobuf /metrics by python3-protobuf, summed by PromQL's rules, estimated by 2.42's interpolation) give,
+#     to within rounding; of the rates, within the same bounds as the classic figures.
 # Every process is stopped whatever happens; the whole run is bounded by FLEET_TIMEOUT seconds (default 300).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/sample-gateway.sh
 
 PROMETHEUS=/usr/bin/prometheus
-if [ ! -x "$PROMETHEUS" ]; then
-  [ "${CI:-}" = true ] && { echo "FAIL: $PROMETHEUS is missing (apt-get install -y prometheus)" >&2; exit 1; }
-  echo "skipped: $PROMETHEUS is missing (apt-get install -y prometheus)"
+# missing WHAT PACKAGE: fails under CI=true, skips otherwise, naming the Debian package to install.
+missing() {
+  [ "${CI:-}" = true ] && { echo "FAIL: $1 is missing (apt-get install -y $2)" >&2; exit 1; }
+  echo "skipped: $1 is missing (apt-get install -y $2)"
   exit 0
-fi
+}
+[ -x "$PROMETHEUS" ] || missing "$PROMETHEUS" prometheus
+/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || missing "Python's google.protobuf for /usr/bin/python3" python3-protobuf
 
 work=$(mktemp -d -t fleet.XXXXXX)
 pids=()
+# Stops every process in the reverse order of their start, each before the next: an agent stopped after the central
+# server would spend its whole flush deadline (a minute) retrying the samples still in its queue.
 stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
   done
   rm -rf "$work"
 }
 trap stop_all EXIT
 # A deadline for the whole run: past it, the script stops itself and the trap stops every process.
-( sleep "${FLEET_TIMEOUT:-300}"; echo "FAIL: the fleet test ran past ${FLEET_TIMEOUT:-300} s" >&2; kill -TERM $$ ) &
+# Stopping the watchdog stops its sleep too, which would otherwise outlive the run.
+(
+  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  sleep "${FLEET_TIMEOUT:-300}" &
+  sleeper=$!
+  wait "$sleeper"
+  echo "FAIL: the fleet test ran past ${FLEET_TIMEOUT:-300} s" >&2
+  kill -TERM $$
+) &
 watchdog=$!
 pids+=("$watchdog")
 
@@ -52,7 +69,8 @@ failed() {
 }
 
 started=$SECONDS
-fleet docs docs/scaling-out.md tests/fleet/prometheus-agent.yml tests/fleet/prometheus-central.yml tests/fleet/prometheus-global.yml
+fleet docs docs/scaling-out.md tests/fleet/prometheus-agent.yml tests/fleet/prometheus-agent-classic.yml \
+  tests/fleet/prometheus-central.yml tests/fleet/prometheus-global.yml
 build_sample_gateway
 
 declare -A replica_pid
@@ -68,6 +86,7 @@ export MANAGEMENT_PORT_1=${management[1]} MANAGEMENT_PORT_2=${management[2]} MAN
 export CENTRAL_PORT=$(free_loopback_port)
 global_port=$(free_loopback_port)
 agent_port=$(free_loopback_port)
+classic_agent_port=$(free_loopback_port)
 
 # start_replica I: the sample gateway with low, spread latencies (so the median interpolates across buckets) and no
 # simulated faults on the provider the traffic uses (so every request is a 200 and every count is exact).
@@ -126,14 +145,18 @@ done
 render tests/fleet/prometheus-central.yml >"$work/central.yml"
 render tests/fleet/prometheus-global.yml >"$work/global.yml"
 render tests/fleet/prometheus-agent.yml >"$work/agent.yml"
-"$PROMETHEUS" --config.file="$work/central.yml" --storage.tsdb.path="$work/central-data" \
+render tests/fleet/prometheus-agent-classic.yml >"$work/agent-classic.yml"
+"$PROMETHEUS" --enable-feature=native-histograms --config.file="$work/central.yml" --storage.tsdb.path="$work/central-data" \
   --web.listen-address="127.0.0.1:$CENTRAL_PORT" --web.enable-remote-write-receiver >"$work/central.log" 2>&1 &
 pids+=("$!")
-"$PROMETHEUS" --config.file="$work/global.yml" --storage.tsdb.path="$work/global-data" \
+"$PROMETHEUS" --enable-feature=native-histograms --config.file="$work/global.yml" --storage.tsdb.path="$work/global-data" \
   --web.listen-address="127.0.0.1:$global_port" >"$work/global.log" 2>&1 &
 pids+=("$!")
-"$PROMETHEUS" --enable-feature=agent --config.file="$work/agent.yml" --storage.agent.path="$work/agent-data" \
+"$PROMETHEUS" --enable-feature=agent,native-histograms --config.file="$work/agent.yml" --storage.agent.path="$work/agent-data" \
   --web.listen-address="127.0.0.1:$agent_port" >"$work/agent.log" 2>&1 &
+pids+=("$!")
+"$PROMETHEUS" --enable-feature=agent --config.file="$work/agent-classic.yml" --storage.agent.path="$work/agent-classic-data" \
+  --web.listen-address="127.0.0.1:$classic_agent_port" >"$work/agent-classic.log" 2>&1 &
 pids+=("$!")
 
 central="http://127.0.0.1:$CENTRAL_PORT"
@@ -141,9 +164,14 @@ global="http://127.0.0.1:$global_port"
 wait_http "$central/-/ready" "the central Prometheus"
 wait_http "$global/-/ready" "the global Prometheus"
 wait_http "http://127.0.0.1:$agent_port/-/ready" "the Prometheus agent"
-# Every replica's series reach both servers at 0 before any traffic, so no first increment goes unseen.
-fleet wait "$central" 'count(count by (instance) (llm_requests_total))' 3 || failed "the replicas' series never reached the central server"
-fleet wait "$global" 'count(count by (instance) (llm_requests_total))' 3 || failed "the replicas' series never reached the global server"
+wait_http "http://127.0.0.1:$classic_agent_port/-/ready" "the classic Prometheus agent"
+# Every replica's series reach both servers at 0 before any traffic, so no first increment goes unseen: the counters,
+# the native histograms (from the agent) and the classic buckets (from the classic agent).
+for server in "$central" "$global"; do
+  for series in 'llm_requests_total' 'histogram_count(llm_request_duration_seconds)' 'llm_request_duration_seconds_count'; do
+    fleet wait "$server" "count(count by (instance) ($series))" 3 || failed "the replicas' $series never reached $server"
+  done
+done
 phase_started=$SECONDS
 
 # Phase 1: every replica serves; then replica 3's first life ends once both servers hold its final values.
@@ -151,8 +179,12 @@ fleet send "http://127.0.0.1:${public[1]}" 50 || failed "phase 1 traffic"
 fleet send "http://127.0.0.1:${public[2]}" 40 || failed "phase 1 traffic"
 fleet send "http://127.0.0.1:${public[3]}" 30 || failed "phase 1 traffic"
 r3="127.0.0.1:${management[3]}"
-fleet wait "$central" "sum(llm_requests_total{instance=\"$r3\"})" 30 || failed "replica 3's first life never reached the central server"
-fleet wait "$global" "sum(llm_requests_total{instance=\"$r3\"})" 30 || failed "replica 3's first life never reached the global server"
+for server in "$central" "$global"; do
+  for series in "llm_requests_total{instance=\"$r3\"}" "histogram_count(llm_request_duration_seconds{instance=\"$r3\"})" \
+    "llm_request_duration_seconds_count{instance=\"$r3\"}"; do
+    fleet wait "$server" "sum($series)" 30 || failed "replica 3's first life of $series never reached $server"
+  done
+done
 fleet usage "http://127.0.0.1:${management[3]}" "$work/usage-3-first.json" || failed "replica 3's /v1/usage"
 # Each life lasts at least 20 s, which bounds the extrapolation of rate() (see fleet.py).
 while [ $((SECONDS - phase_started)) -lt 20 ]; do sleep 1; done
@@ -168,14 +200,19 @@ fleet send "http://127.0.0.1:${public[2]}" 10 || failed "phase 2 traffic"
 start_replica 3
 wait_http "http://127.0.0.1:${management[3]}/health" "replica 3 after its restart"
 restarted=$SECONDS
-fleet wait "$central" "count(llm_requests_total{instance=\"$r3\"} == 0) == bool count(llm_requests_total{instance=\"$r3\"})" 1 \
-  || failed "replica 3's reset series never reached the central server"
+for series in "llm_requests_total{instance=\"$r3\"}" "histogram_count(llm_request_duration_seconds{instance=\"$r3\"})" \
+  "llm_request_duration_seconds_count{instance=\"$r3\"}"; do
+  fleet wait "$central" "count($series == 0) == bool count($series)" 1 || failed "replica 3's reset $series never reached the central server"
+done
 fleet send "http://127.0.0.1:${public[3]}" 20 || failed "phase 3 traffic"
 fleet send "http://127.0.0.1:${public[1]}" 15 || failed "phase 3 traffic"
 fleet send "http://127.0.0.1:${public[2]}" 5 || failed "phase 3 traffic"
 while [ $((SECONDS - restarted)) -lt 20 ]; do sleep 1; done
-fleet wait "$central" 'sum(llm_requests_total)' 150 || failed "the central server never held the last values"
-fleet wait "$global" 'sum(llm_requests_total)' 150 || failed "the global server never held the last values"
+for server in "$central" "$global"; do
+  for series in 'llm_requests_total' 'histogram_count(llm_request_duration_seconds)' 'llm_request_duration_seconds_count'; do
+    fleet wait "$server" "sum($series)" 150 || failed "$server never held the last values of $series"
+  done
+done
 for i in 1 2 3; do
   fleet usage "http://127.0.0.1:${management[$i]}" "$work/usage-$i.json" || failed "replica $i's /v1/usage"
 done

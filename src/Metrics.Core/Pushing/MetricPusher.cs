@@ -9,7 +9,8 @@ namespace Metrics;
 /// periodic pushes once <see cref="Start"/> is called, a final push on dispose, and deletion of the group.
 /// </summary>
 /// <remarks>
-/// A push is the registry in Prometheus text 0.0.4, sent to the group that <see cref="MetricPusherOptions.Job"/> and
+/// A push is the registry in Prometheus text 0.0.4, or in protobuf when <see cref="MetricPusherOptions.Format"/> asks
+/// for it (native histograms need it), sent to the group that <see cref="MetricPusherOptions.Job"/> and
 /// <see cref="MetricPusherOptions.GroupingLabels"/> name. Pushes never overlap: one waits for the one before it, so
 /// the Pushgateway receives them in order. A push never throws for a failed request: it is retried with backoff as
 /// <see cref="MetricPusherOptions.MaxAttempts"/> allows, then counted in <c>metrics_push_failures_total</c> and returned
@@ -20,13 +21,13 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
     private const string FailuresName = "metrics_push_failures_total";
     private const int MessageLength = 512;
 
-    private static readonly MediaTypeHeaderValue TextContentType = MediaTypeHeaderValue.Parse(MetricsExposition.PrometheusTextContentType);
-
     private readonly MetricRegistry _registry;
     private readonly TimeProvider _waits;
     private readonly HttpClient _client;
     private readonly bool _ownsClient;
     private readonly PushMethod _method;
+    private readonly ExpositionFormat _format;
+    private readonly MediaTypeHeaderValue _contentType;
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
     private readonly int _maxAttempts;
@@ -43,7 +44,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
     /// <param name="options">The Pushgateway, the grouping key and the retry policy.</param>
     /// <exception cref="ArgumentException">
     /// The endpoint is not an absolute http or https URL, the job is empty, a grouping label name is invalid or
-    /// repeated, or a duration or the attempt count is not positive.
+    /// repeated, a duration or the attempt count is not positive, or the format is not one the Pushgateway reads.
     /// </exception>
     public MetricPusher(MetricRegistry registry, MetricPusherOptions options)
         : this(registry, options, TimeProvider.System)
@@ -70,11 +71,20 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown push method.");
         }
 
+        if (options.Format is not (ExpositionFormat.PrometheusText or ExpositionFormat.Protobuf))
+        {
+            throw new ArgumentException(
+                $"The push format '{options.Format}' is not one the Pushgateway reads: use {nameof(ExpositionFormat.PrometheusText)} or {nameof(ExpositionFormat.Protobuf)}.",
+                nameof(options));
+        }
+
         var path = GroupingKey.PathOf(options.Job, [.. options.GroupingLabels]);
         GroupUrl = new Uri(options.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + path);
         _registry = registry;
         _waits = waits;
         _method = options.Method;
+        _format = options.Format;
+        _contentType = MediaTypeHeaderValue.Parse(MetricsExposition.ContentTypeOf(options.Format));
         _interval = options.Interval;
         _timeout = options.Timeout;
         _maxAttempts = options.MaxAttempts;
@@ -210,7 +220,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
         using var body = new PooledBufferWriter();
         if (method != HttpMethod.Delete)
         {
-            MetricsExposition.Write(_registry, ExpositionFormat.PrometheusText, body);
+            MetricsExposition.Write(_registry, _format, body);
         }
 
         var delay = _retryDelay;
@@ -236,7 +246,7 @@ public sealed class MetricPusher : IAsyncDisposable, IDisposable
         if (method != HttpMethod.Delete)
         {
             request.Content = new ReadOnlyMemoryContent(body);
-            request.Content.Headers.ContentType = TextContentType;
+            request.Content.Headers.ContentType = _contentType;
         }
 
         try

@@ -15,6 +15,14 @@ public sealed class MetricPusherOptions
     /// </summary>
     public IDictionary<string, string> GroupingLabels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The format of the pushed body: <see cref="ExpositionFormat.PrometheusText"/> (the default) or
+    /// <see cref="ExpositionFormat.Protobuf"/>, the only one that carries native histograms. The Pushgateway serves
+    /// what it received to Prometheus, so a native histogram pushed as text reaches it as its <c>_count</c>,
+    /// <c>_sum</c> and <c>+Inf</c> bucket only. The Pushgateway does not read OpenMetrics.
+    /// </summary>
+    public ExpositionFormat Format { get; set; } = ExpositionFormat.PrometheusText;
+
     /// <summary>Replace the group's metrics (<c>PUT</c>, the default) or add to them (<c>POST</c>).</summary>
     public PushMethod Method { get; set; } = PushMethod.Replace;
 

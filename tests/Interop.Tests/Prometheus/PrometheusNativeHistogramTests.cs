@@ -65,17 +65,7 @@ public sealed class PrometheusNativeHistogramTests
         (await text.ScalarAsync($"{Probe}_count")).ShouldBe(Observations);
         (await text.QueryAsync($"histogram_count({Probe})")).GetArrayLength().ShouldBe(0);
 
-        var snapshot = new NativeHistogramSnapshot();
-        reference.CaptureInto(snapshot);
-        // Schema 3: neighbouring bucket bounds are 2^(1/8) apart, so an estimate inside the right bucket is within that factor.
-        var relativeError = Math.Pow(2, 1.0 / 8) - 1;
-        foreach (var q in new[] { 0.5, 0.99 })
-        {
-            var ours = NativeHistogramQuantile.Estimate(q, snapshot);
-            var theirs = await native.ScalarAsync($"histogram_quantile({q.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {Probe})");
-            TestContext.Out.WriteLine($"q={q}: Prometheus {theirs}, ours {ours}");
-            theirs.ShouldBe(ours, ours * relativeError, $"histogram_quantile({q}) over the native histogram");
-        }
+        await NativeQuantileCheck.ShouldMatchOursAsync(native, Probe, reference);
 
         // The gateway's latency histogram is exposed both ways: native on one server, classic on the other.
         served.ShouldBe(9);

@@ -5,12 +5,16 @@ namespace Interop.Tests.Pushgateway;
 
 /// <summary>
 /// The pusher against a real Pushgateway, scraped by a real Prometheus with <c>honor_labels: true</c>: what PromQL
-/// returns must equal what was pushed, group by group, and a deleted group must disappear.
+/// returns must equal what was pushed, group by group, and a deleted group must disappear. Pushed over protobuf, native
+/// histograms arrive whole (the Pushgateway keeps their fields and serves them to a Prometheus that asks for protobuf).
 /// </summary>
 [NonParallelizable]
 public sealed class PushgatewayInteropTests
 {
     private const string Job = "nightly-import";
+    private const string NativeSteps = "batch_row_seconds";
+    private const string TextSteps = "batch_text_row_seconds";
+    private const int NativeObservations = 1_000;
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(30);
@@ -80,6 +84,75 @@ public sealed class PushgatewayInteropTests
         (await prometheus.QueryAsync("batch_duration_seconds_count{instance=\"a\"}")).GetArrayLength().ShouldBe(0, "PUT replaces the whole group");
     }
 
+    [Test]
+    public async Task A_protobuf_push_carries_native_histograms_to_prometheus_and_a_text_push_only_their_count_sum_and_inf_bucket()
+    {
+        await using var pushgateway = await PushgatewayServer.StartAsync(ReadyTimeout);
+        await using var prometheus = await PrometheusServer.StartAsync(pushgateway.BaseUri.Authority, ReadyTimeout, honorLabels: true, nativeHistograms: true);
+        var options = new NativeHistogramOptions();
+        var overProtobuf = new MetricRegistry();
+        var overText = new MetricRegistry();
+        Record(overProtobuf, records: 1234, durations: [0.5, 3, 7, 20]);
+        Record(overText, records: 1234, durations: [0.5, 3, 7, 20]);
+        // Each format gets a family name of its own: Prometheus 2.42 reads a whole protobuf family as native or classic
+        // from its first series, and the Pushgateway serves one family for every group that pushed it.
+        NativeHistogram[] steps =
+        [
+            overProtobuf.CreateNativeHistogram(NativeSteps, "Time per row.", options),
+            overText.CreateNativeHistogram(TextSteps, "Time per row.", options),
+        ];
+        // The same values observed into an engine of our own, whose estimate Prometheus's must match.
+        var reference = new NativeHistogramState(options, TimeProvider.System);
+        var random = new Random(19);
+        var sum = 0.0;
+        for (var i = 0; i < NativeObservations; i++)
+        {
+            // Multiples of 2^-10 up to 4: every partial sum is exact, in whatever order the stripes add them.
+            var value = random.Next(1, 4097) / 1024.0;
+            foreach (var step in steps)
+            {
+                step.Observe(value);
+            }
+
+            reference.Observe(value);
+            sum += value;
+        }
+
+        await using var protobufPusher = Pusher(pushgateway, overProtobuf, ExpositionFormat.Protobuf, ("instance", "protobuf"));
+        await using var textPusher = Pusher(pushgateway, overText, ExpositionFormat.PrometheusText, ("instance", "text"));
+        await ShouldSucceedAsync(protobufPusher.PushAsync(), pushgateway);
+        await ShouldSucceedAsync(textPusher.PushAsync(), pushgateway);
+        await prometheus.WaitForScrapeAfterAsync(DateTimeOffset.UtcNow, ScrapeTimeout);
+
+        (await prometheus.ScalarAsync($"histogram_count({NativeSteps}{{instance=\"protobuf\"}})")).ShouldBe(NativeObservations, prometheus.Log);
+        (await prometheus.ScalarAsync($"histogram_sum({NativeSteps}{{instance=\"protobuf\"}})")).ShouldBe(sum);
+        await NativeQuantileCheck.ShouldMatchOursAsync(prometheus, $"{NativeSteps}{{instance=\"protobuf\"}}", reference);
+
+        // Over text, the Pushgateway holds what the text showed: the count, the sum and the +Inf bucket, no native buckets.
+        (await prometheus.QueryAsync($"histogram_count({TextSteps})")).GetArrayLength().ShouldBe(0);
+        (await prometheus.ScalarAsync($"{TextSteps}_count{{instance=\"text\"}}")).ShouldBe(NativeObservations);
+        (await prometheus.ScalarAsync($"{TextSteps}_sum{{instance=\"text\"}}")).ShouldBe(sum);
+        (await prometheus.ByLabelsAsync($"{TextSteps}_bucket{{instance=\"text\"}}", "le")).ShouldBe(Values(("+Inf", NativeObservations)));
+
+        // Everything else reads the same whichever format carried it.
+        foreach (var (promql, expected) in new (string, double)[]
+        {
+            ("batch_records_total", 1234), ("batch_last_success_timestamp_seconds", 1_700_000_000.5),
+            ("batch_duration_seconds_count", 4), ("batch_duration_seconds_sum", 30.5),
+        })
+        {
+            (await prometheus.ByLabelsAsync(promql, "instance")).ShouldBe(Values(("protobuf", expected), ("text", expected)), promql);
+        }
+
+        // Prometheus 2.42 asked the Pushgateway for protobuf, whose parser writes le as an OpenMetrics float: "1.0", not "1".
+        foreach (var instance in new[] { "protobuf", "text" })
+        {
+            (await prometheus.ByLabelsAsync($"batch_duration_seconds_bucket{{instance=\"{instance}\"}}", "le")).ShouldBe(Values(("1.0", 1), ("5.0", 2), ("10.0", 3), ("+Inf", 4)));
+        }
+
+        (await prometheus.ByLabelsAsync("batch_rows_total{instance=\"protobuf\"}", "table")).ShouldBe(Values(("orders", 1000), ("users", 234)));
+    }
+
     private static void Record(MetricRegistry registry, int records, double[] durations)
     {
         registry.CreateCounter("batch_records", "Records imported.").Inc(records);
@@ -96,11 +169,18 @@ public sealed class PushgatewayInteropTests
     }
 
     private static MetricPusher Pusher(PushgatewayServer pushgateway, MetricRegistry registry, params (string Name, string Value)[] labels) =>
-        Pusher(pushgateway, registry, PushMethod.Replace, labels);
+        Pusher(pushgateway, registry, PushMethod.Replace, ExpositionFormat.PrometheusText, labels);
 
-    private static MetricPusher Pusher(PushgatewayServer pushgateway, MetricRegistry registry, PushMethod method, params (string Name, string Value)[] labels)
+    private static MetricPusher Pusher(PushgatewayServer pushgateway, MetricRegistry registry, PushMethod method, params (string Name, string Value)[] labels) =>
+        Pusher(pushgateway, registry, method, ExpositionFormat.PrometheusText, labels);
+
+    private static MetricPusher Pusher(PushgatewayServer pushgateway, MetricRegistry registry, ExpositionFormat format, params (string Name, string Value)[] labels) =>
+        Pusher(pushgateway, registry, PushMethod.Replace, format, labels);
+
+    private static MetricPusher Pusher(
+        PushgatewayServer pushgateway, MetricRegistry registry, PushMethod method, ExpositionFormat format, params (string Name, string Value)[] labels)
     {
-        var options = new MetricPusherOptions { Endpoint = pushgateway.BaseUri, Job = Job, Method = method, PushOnDispose = false };
+        var options = new MetricPusherOptions { Endpoint = pushgateway.BaseUri, Job = Job, Method = method, Format = format, PushOnDispose = false };
         foreach (var (name, value) in labels)
         {
             options.GroupingLabels[name] = value;

@@ -28,8 +28,11 @@ internal sealed class PushgatewayServer : IAsyncDisposable
             "prometheus-pushgateway", "install Debian's 'prometheus-pushgateway' package (apt-get install -y prometheus-pushgateway)", fixedPath: "/usr/bin/prometheus-pushgateway");
         var directory = Directory.CreateTempSubdirectory("interop-pushgateway-");
         var baseUri = new Uri($"http://127.0.0.1:{ToolProcess.FreeLoopbackPort()}/");
+        // Debian's build persists to a file shared by every Pushgateway on the machine; an empty one keeps the groups
+        // in memory, so a run never sees another's groups, nor leaves its own behind.
         var process = await ToolProcess.StartAsync(
-            "The Pushgateway", path, directory, [$"--web.listen-address={baseUri.Authority}", "--log.level=warn"], new Uri(baseUri, "-/ready"), readyTimeout);
+            "The Pushgateway", path, directory, [$"--web.listen-address={baseUri.Authority}", "--persistence.file=", "--log.level=warn"],
+            new Uri(baseUri, "-/ready"), readyTimeout);
         return new PushgatewayServer(process, baseUri);
     }
 

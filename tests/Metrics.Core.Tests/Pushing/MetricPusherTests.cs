@@ -38,6 +38,38 @@ public sealed class MetricPusherTests
     }
 
     [Test]
+    public async Task The_protobuf_format_pushes_the_registry_as_delimited_metric_families_with_their_native_histograms()
+    {
+        var handler = new RecordingHandler();
+        var registry = Registry();
+        var latency = registry.CreateNativeHistogram("step_seconds", "Time per step.");
+        latency.Observe(0.5);
+        latency.Observe(3);
+        await using var pusher = Pusher(registry, handler, options =>
+        {
+            options.Format = ExpositionFormat.Protobuf;
+            options.PushOnDispose = false;
+        });
+
+        (await pusher.PushAsync()).Succeeded.ShouldBeTrue();
+
+        var request = handler.Requests.ShouldHaveSingleItem();
+        request.ContentType.ShouldBe("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited");
+        // The bytes of one rendering of the registry in protobuf; the exposition tests prove that rendering.
+        var expected = new System.Buffers.ArrayBufferWriter<byte>();
+        MetricsExposition.Write(registry, ExpositionFormat.Protobuf, expected);
+        request.Bytes.ShouldBe(expected.WrittenSpan.ToArray());
+    }
+
+    [Test]
+    public void OpenMetrics_is_refused_as_a_push_format_naming_the_formats_the_pushgateway_reads()
+    {
+        var exception = Should.Throw<ArgumentException>(() => Pusher(Registry(), new RecordingHandler(), options => options.Format = ExpositionFormat.OpenMetrics));
+
+        exception.Message.ShouldStartWith("The push format 'OpenMetrics' is not one the Pushgateway reads: use PrometheusText or Protobuf.");
+    }
+
+    [Test]
     public async Task Add_POSTs_and_delete_sends_DELETE_without_a_body()
     {
         var handler = new RecordingHandler();

@@ -2,15 +2,15 @@ using System.Net;
 
 namespace Metrics.Tests.Pushing;
 
-/// <summary>A stand-in Pushgateway: records every request with its body, and answers with the statuses it is given in turn.</summary>
+/// <summary>A stand-in Pushgateway: records every request with its body (as UTF-8 text and as bytes), and answers with the statuses it is given in turn.</summary>
 internal sealed class RecordingHandler(params HttpStatusCode[] statuses) : HttpMessageHandler
 {
-    private readonly List<(HttpMethod Method, Uri Url, string? ContentType, string Body)> _requests = [];
+    private readonly List<(HttpMethod Method, Uri Url, string? ContentType, string Body, byte[] Bytes)> _requests = [];
 
     /// <summary>Makes every request wait until cancelled, as a Pushgateway that never answers.</summary>
     public bool Hang { get; init; }
 
-    public IReadOnlyList<(HttpMethod Method, Uri Url, string? ContentType, string Body)> Requests
+    public IReadOnlyList<(HttpMethod Method, Uri Url, string? ContentType, string Body, byte[] Bytes)> Requests
     {
         get
         {
@@ -23,11 +23,12 @@ internal sealed class RecordingHandler(params HttpStatusCode[] statuses) : HttpM
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var body = System.Text.Encoding.UTF8.GetString(bytes);
         int index;
         lock (_requests)
         {
-            _requests.Add((request.Method, request.RequestUri!, request.Content?.Headers.ContentType?.ToString(), body));
+            _requests.Add((request.Method, request.RequestUri!, request.Content?.Headers.ContentType?.ToString(), body, bytes));
             index = _requests.Count - 1;
         }
 
