@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Metrics;
 
 /// <summary>
@@ -245,15 +247,23 @@ internal static class FamilyHistoryBuilder
     private static double[][] NativeQuantiles(List<NativeHistogramSnapshot>[] increases, double[] quantiles)
     {
         var estimates = NewEstimates(quantiles.Length, increases.Length);
-        var total = new NativeHistogramSnapshot();
+        var sum = new NativeHistogramSnapshot();
         for (var point = 0; point < increases.Length; point++)
         {
-            if (increases[point].Count == 0)
+            var parts = increases[point];
+            if (parts.Count == 0)
             {
                 continue;
             }
 
-            NativeHistogramSum.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(increases[point]), total);
+            // A single series is its own sum: no merge to pay for on every point of an ungrouped read.
+            if (parts.Count > 1)
+            {
+                NativeHistogramSum.Of(CollectionsMarshal.AsSpan(parts), sum);
+            }
+
+            var total = parts.Count == 1 ? parts[0] : sum;
+
             for (var q = 0; q < quantiles.Length && total.Count > 0; q++)
             {
                 estimates[q][point] = NativeHistogramQuantile.Estimate(quantiles[q], total);
