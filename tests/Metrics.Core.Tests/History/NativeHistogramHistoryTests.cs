@@ -161,11 +161,12 @@ public sealed class NativeHistogramHistoryTests : IDisposable
     }
 
     [Test]
-    public void Sum_by_adds_series_of_different_schemas_at_the_coarser_one()
+    public void Sum_by_a_label_adds_series_of_different_schemas_at_the_coarser_one()
     {
-        var family = _registry.CreateNativeHistogramFamily("latency_seconds", "Latency.", ["provider"], new NativeHistogramOptions { BucketFactor = SchemaZeroFactor, MaxBucketCount = 2 });
-        var a = family.WithLabels("a");
-        var b = family.WithLabels("b");
+        var family = _registry.CreateNativeHistogramFamily(
+            "latency_seconds", "Latency.", ["provider", "region"], new NativeHistogramOptions { BucketFactor = SchemaZeroFactor, MaxBucketCount = 2 });
+        var a = family.WithLabels("a", "eu");
+        var b = family.WithLabels("b", "eu");
         _history.Start();
         // Series a: 3 in (2, 4] and 6 in (4, 8], then 12 is over the limit and halves it to schema -1: 1 in (1, 4]
         // and 3 in (4, 16]. Series b stays at schema 0: 2 in (0.5, 1] and 2 in (1, 2].
@@ -176,11 +177,12 @@ public sealed class NativeHistogramHistoryTests : IDisposable
         Observe(b, 1.5, 2);
         _clock.Advance(Interval);
 
-        var summed = _history.ReadSince([new HistorySelector("latency_seconds", [])], -1).Families[0].Series.ShouldHaveSingleItem();
+        var summed = _history.ReadSince([new HistorySelector("latency_seconds", ["region"])], -1).Families[0].Series.ShouldHaveSingleItem();
 
         // At schema -1, b's buckets become (0.25, 1] and (1, 4]: the sum is 2 in (0.25, 1], 3 in (1, 4], 3 in (4, 16].
         // p25: rank 2 tops the first, 1; p50: rank 4 is 2 into (1, 4], 1 + 3 × 2/3 = 3; p95: rank 7.6 is 2.6 into
         // (4, 16], 4 + 12 × 2.6/3 = 14.4.
+        summed.LabelValues.ShouldBe(["eu"]);
         summed.Rates.ShouldBe([double.NaN, 0.8]);
         summed.Quantiles![0][1].ShouldBe(1);
         summed.Quantiles[1][1].ShouldBe(3);
