@@ -32,6 +32,12 @@ internal sealed class FamilyShape(
     /// <summary>The native bucket settings of a native histogram; null for other kinds.</summary>
     public NativeHistogramOptions? Native { get; } = native;
 
+    /// <summary>
+    /// Whether quantiles of this family's series come from native buckets: a native histogram without classic
+    /// buckets. One with classic buckets is estimated from those, as a scraper that reads text sees it.
+    /// </summary>
+    public bool HasNativeQuantiles => Native is not null && Bounds is not { Length: > 0 };
+
     /// <summary>For counters, the name without <c>_total</c>: the OpenMetrics family name.</summary>
     public string BaseName => Kind.IsCounter ? MetricNames.WithoutCounterSuffix(Name) : Name;
 

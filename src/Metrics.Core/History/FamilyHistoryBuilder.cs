@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Metrics;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal static class FamilyHistoryBuilder
         var labelIndexes = by is null ? null : LabelIndexes(family, by);
         var bucketCount = track?.BucketCount ?? 0;
         var hasSums = family.Type is MetricType.Histogram or MetricType.Summary;
+        var native = track?.NativeMaxBuckets > 0;
         var groups = new List<SeriesGroup>();
         var groupsByKey = new Dictionary<string, SeriesGroup>(StringComparer.Ordinal);
         foreach (var series in track?.Series ?? [])
@@ -21,8 +24,8 @@ internal static class FamilyHistoryBuilder
             }
 
             var group = labelIndexes is null
-                ? Add(groups, new SeriesGroup(series.Series.LabelValueArray, range.Count, bucketCount, hasSums))
-                : GroupFor(groups, groupsByKey, series.Series.LabelValueArray, labelIndexes, range.Count, bucketCount, hasSums);
+                ? Add(groups, new SeriesGroup(series.Series.LabelValueArray, range.Count, bucketCount, hasSums, native))
+                : GroupFor(groups, groupsByKey, series.Series.LabelValueArray, labelIndexes, range.Count, bucketCount, hasSums, native);
             if (family.Type == MetricType.Gauge)
             {
                 AddValues(series, group, range);
@@ -68,7 +71,8 @@ internal static class FamilyHistoryBuilder
     }
 
     private static SeriesGroup GroupFor(
-        List<SeriesGroup> groups, Dictionary<string, SeriesGroup> groupsByKey, string[] labelValues, int[] labelIndexes, int points, int bucketCount, bool hasSums)
+        List<SeriesGroup> groups, Dictionary<string, SeriesGroup> groupsByKey, string[] labelValues, int[] labelIndexes, int points, int bucketCount, bool hasSums,
+        bool native)
     {
         var values = new string[labelIndexes.Length];
         for (var i = 0; i < values.Length; i++)
@@ -79,7 +83,7 @@ internal static class FamilyHistoryBuilder
         var key = GroupKey(values);
         if (!groupsByKey.TryGetValue(key, out var group))
         {
-            group = Add(groups, new SeriesGroup(values, points, bucketCount, hasSums));
+            group = Add(groups, new SeriesGroup(values, points, bucketCount, hasSums, native));
             groupsByKey.Add(key, group);
         }
 
@@ -139,6 +143,11 @@ internal static class FamilyHistoryBuilder
             }
 
             var point = (int)(sequence - range.First);
+            if (series.Native is { } native)
+            {
+                fromZero = AddNativeIncrease(series, native, slot, previousSlot, fromZero, group.NativeIncreases![point]);
+            }
+
             group.AddTotal(point, fromZero ? current : current - previous);
             if (group.Sums is { } sums)
             {
@@ -150,6 +159,21 @@ internal static class FamilyHistoryBuilder
                 AddBucketIncreases(series, slot, previousSlot, fromZero, buckets.AsSpan(point * series.BucketCount, series.BucketCount));
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the native histogram of the observations between the two slots to <paramref name="increases"/>, and
+    /// returns whether the series restarted in between, which the native buckets tell better than the count.
+    /// </summary>
+    private static bool AddNativeIncrease(SeriesTrack series, NativeHistogramTrack native, int slot, int previousSlot, bool fromZero, List<NativeHistogramSnapshot> increases)
+    {
+        var count = (long)series.Values[slot];
+        var sum = series.Sums![slot];
+        var increase = fromZero
+            ? null
+            : native.Increase(slot, previousSlot, count - (long)series.Values[previousSlot], sum - series.Sums[previousSlot]);
+        increases.Add(increase ?? native.At(slot, count, sum));
+        return increase is null;
     }
 
     private static void AddBucketIncreases(SeriesTrack series, int slot, int previousSlot, bool fromZero, Span<long> increases)
@@ -189,23 +213,9 @@ internal static class FamilyHistoryBuilder
             averages[point] = group.Totals[point] > 0 ? group.Sums![point] / group.Totals[point] : double.NaN;
         }
 
-        if (upperBounds is null)
-        {
-            return new SeriesHistory(group.LabelValues) { Rates = rates, Increase = increase, Averages = averages };
-        }
-
-        var estimates = new double[quantiles.Length][];
-        for (var q = 0; q < estimates.Length; q++)
-        {
-            estimates[q] = new double[range.Count];
-            for (var point = 0; point < range.Count; point++)
-            {
-                estimates[q][point] = group.Totals[point] > 0
-                    ? HistogramSnapshot.QuantileOf(quantiles[q], upperBounds, group.Buckets.AsSpan(point * upperBounds.Length, upperBounds.Length))
-                    : double.NaN;
-            }
-        }
-
+        var estimates = group.NativeIncreases is { } nativeIncreases
+            ? NativeQuantiles(nativeIncreases, quantiles)
+            : upperBounds is null ? null : ClassicQuantiles(group, upperBounds, quantiles);
         return new SeriesHistory(group.LabelValues)
         {
             Rates = rates,
@@ -213,5 +223,66 @@ internal static class FamilyHistoryBuilder
             Averages = averages,
             Quantiles = estimates,
         };
+    }
+
+    private static double[][] ClassicQuantiles(SeriesGroup group, double[] upperBounds, double[] quantiles)
+    {
+        var estimates = NewEstimates(quantiles.Length, group.Totals.Length);
+        for (var point = 0; point < group.Totals.Length; point++)
+        {
+            if (group.Totals[point] > 0)
+            {
+                var buckets = group.Buckets.AsSpan(point * upperBounds.Length, upperBounds.Length);
+                for (var q = 0; q < quantiles.Length; q++)
+                {
+                    estimates[q][point] = HistogramSnapshot.QuantileOf(quantiles[q], upperBounds, buckets);
+                }
+            }
+        }
+
+        return estimates;
+    }
+
+    /// <summary>Quantiles of each point's native increases, added up as PromQL's <c>sum</c> adds native histograms.</summary>
+    private static double[][] NativeQuantiles(List<NativeHistogramSnapshot>[] increases, double[] quantiles)
+    {
+        var estimates = NewEstimates(quantiles.Length, increases.Length);
+        var sum = new NativeHistogramSnapshot();
+        for (var point = 0; point < increases.Length; point++)
+        {
+            var parts = increases[point];
+            if (parts.Count == 0)
+            {
+                continue;
+            }
+
+            // A single series is its own sum: no merge to pay for on every point of an ungrouped read.
+            if (parts.Count > 1)
+            {
+                NativeHistogramSum.Of(CollectionsMarshal.AsSpan(parts), sum);
+            }
+
+            var total = parts.Count == 1 ? parts[0] : sum;
+
+            for (var q = 0; q < quantiles.Length && total.Count > 0; q++)
+            {
+                estimates[q][point] = NativeHistogramQuantile.Estimate(quantiles[q], total);
+            }
+        }
+
+        return estimates;
+    }
+
+    /// <summary>One NaN-filled list of estimates per quantile, so a point without observations stays NaN.</summary>
+    private static double[][] NewEstimates(int quantileCount, int points)
+    {
+        var estimates = new double[quantileCount][];
+        for (var q = 0; q < estimates.Length; q++)
+        {
+            estimates[q] = new double[points];
+            Array.Fill(estimates[q], double.NaN);
+        }
+
+        return estimates;
     }
 }

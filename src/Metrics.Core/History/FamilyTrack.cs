@@ -6,7 +6,11 @@ internal sealed class FamilyTrack
     public FamilyTrack(MetricFamily family)
     {
         Family = family;
-        if (family.Shape.Bounds is { } bounds)
+        if (family.Shape.HasNativeQuantiles)
+        {
+            NativeMaxBuckets = family.Shape.Native!.MaxBucketCount;
+        }
+        else if (family.Shape.Bounds is { } bounds)
         {
             UpperBounds = [.. bounds, double.PositiveInfinity];
         }
@@ -14,10 +18,19 @@ internal sealed class FamilyTrack
 
     public MetricFamily Family { get; }
 
-    /// <summary>A histogram's bucket bounds with <c>+Inf</c> last, as quantile estimation takes them; null otherwise.</summary>
+    /// <summary>
+    /// A histogram's classic bucket bounds with <c>+Inf</c> last, as quantile estimation takes them; null for other
+    /// types and for histograms whose quantiles come from native buckets.
+    /// </summary>
     public double[]? UpperBounds { get; }
 
     public int BucketCount => UpperBounds?.Length ?? 0;
+
+    /// <summary>
+    /// The bucket limit of a histogram whose quantiles come from native buckets (see
+    /// <see cref="FamilyShape.HasNativeQuantiles"/>), whose series keep a <see cref="NativeHistogramTrack"/>; 0 otherwise.
+    /// </summary>
+    public int NativeMaxBuckets { get; }
 
     public List<SeriesTrack> Series { get; } = [];
 }

@@ -16,10 +16,22 @@ internal readonly struct HistorySampleReader(
 
     public void Gauge(MetricSeries series, double value) => Track(series, hasSums: false, countsFromZero: true).Values[slot] = value;
 
-    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum) => Buckets(series, cumulativeCounts, sum);
+    public void Histogram(Histogram series, ReadOnlySpan<long> cumulativeCounts, double sum) =>
+        Buckets(Track(series, hasSums: true, countsFromZero: true), cumulativeCounts, sum);
 
-    public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum) =>
-        Buckets(series, cumulativeCounts, sum);
+    public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum)
+    {
+        var track = Track(series, hasSums: true, countsFromZero: true);
+        if (track.Native is null)
+        {
+            Buckets(track, cumulativeCounts, sum);
+            return;
+        }
+
+        track.Native.Store(slot, native);
+        track.Sums![slot] = native.Sum;
+        track.Values[slot] = native.Count;
+    }
 
     public void Summary(Summary series, ReadOnlySpan<double> quantileValues, long count, double sum)
     {
@@ -28,9 +40,8 @@ internal readonly struct HistorySampleReader(
         track.Values[slot] = count;
     }
 
-    private void Buckets(MetricSeries series, ReadOnlySpan<long> cumulativeCounts, double sum)
+    private void Buckets(SeriesTrack track, ReadOnlySpan<long> cumulativeCounts, double sum)
     {
-        var track = Track(series, hasSums: true, countsFromZero: true);
         cumulativeCounts.CopyTo(track.BucketsAt(slot));
         track.Sums![slot] = sum;
         track.Values[slot] = cumulativeCounts[^1];
@@ -41,7 +52,7 @@ internal readonly struct HistorySampleReader(
     {
         if (!tracks.TryGetValue(series, out var track))
         {
-            track = new SeriesTrack(series, capacity, family.BucketCount, sequence, hasSums, countsFromZero);
+            track = new SeriesTrack(series, capacity, family.BucketCount, family.NativeMaxBuckets, sequence, hasSums, countsFromZero);
             tracks.Add(series, track);
             family.Series.Add(track);
             trackList.Add(track);

@@ -14,10 +14,20 @@ namespace Metrics;
 /// between consecutive points, with the semantics of PromQL's <c>rate</c> and <c>histogram_quantile</c>.
 /// </para>
 /// <para>
+/// A native histogram without classic buckets stores its native state at each point instead of bucket counts:
+/// schema, zero threshold, zero count, created time and its populated buckets of both signs, so that its quantiles
+/// come from the native bucket increases as PromQL's <c>histogram_quantile</c> computes them (see
+/// <see cref="SeriesHistory.Quantiles"/>). A native histogram with classic buckets is stored and estimated by those,
+/// as a snapshot estimates it.
+/// </para>
+/// <para>
 /// Memory is bounded: with N = <see cref="Capacity"/>, each counter or gauge series takes 8·N bytes, each summary
-/// 16·N, and each histogram with B buckets (counting <c>+Inf</c>) (16 + 8·B)·N, plus about 250 bytes of bookkeeping
-/// per series and 8·N for the timestamps. A series absent for N points is
-/// forgotten, and the registry's cardinality limits bound how many series there are.
+/// 16·N, each histogram with B buckets (counting <c>+Inf</c>) (16 + 8·B)·N, and each native-only histogram whose
+/// bucket limit is M (<see cref="NativeHistogramOptions.MaxBucketCount"/>) at most (52 + 12·M)·N: 52 bytes of count,
+/// sum and native state and 12 per bucket of room, the room being the most buckets any point has held (rounded up by
+/// doubling, never past M), so a native series pays for the buckets it uses. Add about 250 bytes of bookkeeping per
+/// series and 8·N for the timestamps. A series absent for N points is forgotten, and the registry's cardinality
+/// limits bound how many series there are. Once every series is tracked and its room suffices, a sample allocates nothing.
 /// </para>
 /// <para>
 /// Sampling only reads: it never takes a lock that measurements take, so writers never wait for it. Reads and samples

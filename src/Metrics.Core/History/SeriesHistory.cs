@@ -31,7 +31,12 @@ public sealed class SeriesHistory
     /// <summary>
     /// Histograms: for each of <see cref="MetricHistory.Quantiles"/>, in that order, that quantile of the observations
     /// made between the previous point and this one at each point, estimated from the bucket increases exactly as
-    /// <see cref="HistogramSnapshot.Quantile"/> does; NaN without observations. Null otherwise.
+    /// <see cref="HistogramSnapshot.Quantile"/> does: from the classic buckets, or for a native histogram without
+    /// classic buckets from the native ones, as <c>histogram_quantile</c> does for native histograms. A native
+    /// increase takes the later point's schema and zero bucket, the earlier point's buckets mapped into them when the
+    /// bucket limit reduced the histogram in between; a reset (a new created time, or any count lower) makes the later
+    /// point's counts the increase, as PromQL's <c>rate</c> does; summed series add as PromQL's <c>sum</c> adds
+    /// native histograms (coarsest schema, widest zero bucket). NaN without observations. Null for other types.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<double>>? Quantiles { get; internal init; }
 

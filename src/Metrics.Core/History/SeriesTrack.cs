@@ -6,7 +6,7 @@ namespace Metrics;
 /// </summary>
 internal sealed class SeriesTrack
 {
-    public SeriesTrack(MetricSeries series, int capacity, int bucketCount, long firstSequence, bool hasSums, bool countsFromZero)
+    public SeriesTrack(MetricSeries series, int capacity, int bucketCount, int nativeMaxBuckets, long firstSequence, bool hasSums, bool countsFromZero)
     {
         Series = series;
         BucketCount = bucketCount;
@@ -21,6 +21,11 @@ internal sealed class SeriesTrack
         if (bucketCount > 0)
         {
             Buckets = new long[capacity * bucketCount];
+        }
+
+        if (nativeMaxBuckets > 0)
+        {
+            Native = new NativeHistogramTrack(capacity, nativeMaxBuckets);
         }
 
         CountsFromZero = countsFromZero;
@@ -39,6 +44,9 @@ internal sealed class SeriesTrack
     public long[]? Buckets { get; }
 
     public int BucketCount { get; }
+
+    /// <summary>The native buckets at each point of a histogram whose quantiles come from them; null otherwise.</summary>
+    public NativeHistogramTrack? Native { get; }
 
     public long FirstSequence { get; }
 

@@ -138,68 +138,20 @@ public sealed class HistogramSnapshot
     /// <summary>The sum of the native buckets when every histogram has them; null otherwise.</summary>
     private static NativeHistogramSnapshot? AddNative(IReadOnlyList<HistogramSnapshot> histograms)
     {
-        int schema = int.MaxValue;
-        var zeroThreshold = 0.0;
-        foreach (var histogram in histograms)
+        var parts = new NativeHistogramSnapshot[histograms.Count];
+        for (var i = 0; i < parts.Length; i++)
         {
-            if (histogram._native is not { } native)
+            if (histograms[i]._native is not { } native)
             {
                 return null;
             }
 
-            schema = Math.Min(schema, native.Schema);
-            zeroThreshold = Math.Max(zeroThreshold, native.ZeroThreshold);
-        }
-
-        var positive = new SortedDictionary<int, long>();
-        var negative = new SortedDictionary<int, long>();
-        long zeroCount = 0, count = 0;
-        var sum = 0.0;
-        double createdSeconds = double.MaxValue;
-        foreach (var histogram in histograms)
-        {
-            var native = histogram._native!;
-            zeroCount += native.ZeroCount;
-            count += native.Count;
-            sum += native.Sum;
-            createdSeconds = Math.Min(createdSeconds, native.CreatedSeconds);
-            zeroCount += AddBuckets(native.PositiveBuckets, native.Schema, schema, zeroThreshold, positive);
-            zeroCount += AddBuckets(native.NegativeBuckets, native.Schema, schema, zeroThreshold, negative);
+            parts[i] = native;
         }
 
         var total = new NativeHistogramSnapshot();
-        total.SetTotals(schema, zeroThreshold, zeroCount, count, sum, createdSeconds);
-        foreach (var (index, bucketCount) in positive)
-        {
-            total.Positive.Append(index, bucketCount, fillSmallGaps: false);
-        }
-
-        foreach (var (index, bucketCount) in negative)
-        {
-            total.Negative.Append(index, bucketCount, fillSmallGaps: false);
-        }
-
+        NativeHistogramSum.Of(parts, total);
         return total;
-    }
-
-    /// <summary>Adds <paramref name="buckets"/> at <paramref name="toSchema"/> into <paramref name="totals"/>, and returns the count of those within the zero threshold.</summary>
-    private static long AddBuckets(
-        ReadOnlySpan<NativeBucket> buckets, int fromSchema, int toSchema, double zeroThreshold, SortedDictionary<int, long> totals)
-    {
-        long intoZero = 0;
-        foreach (var bucket in buckets)
-        {
-            if (NativeHistogramSchema.UpperBound(bucket.Index, fromSchema) <= zeroThreshold)
-            {
-                intoZero += bucket.Count;
-                continue;
-            }
-
-            var index = NativeHistogramSchema.CoarserIndex(bucket.Index, fromSchema, toSchema);
-            totals[index] = totals.GetValueOrDefault(index) + bucket.Count;
-        }
-
-        return intoZero;
     }
 
     private static string Bounds(HistogramSnapshot histogram) =>

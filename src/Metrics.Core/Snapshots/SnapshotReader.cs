@@ -22,11 +22,8 @@ internal readonly struct SnapshotReader(IReadOnlyList<string> labelNames, List<S
 
     public void NativeHistogram(NativeHistogram series, NativeHistogramSnapshot native, ReadOnlySpan<long> cumulativeCounts, double sum)
     {
-        // Quantiles come from the classic buckets when there are any, as a text scraper computes them; otherwise from
-        // the native buckets.
-        var classic = series.ClassicUpperBounds.Count > 0;
         var histogram = new HistogramSnapshot(
-            [.. series.ClassicUpperBounds, double.PositiveInfinity], cumulativeCounts.ToArray(), sum, classic ? null : native.Copy());
+            [.. series.ClassicUpperBounds, double.PositiveInfinity], cumulativeCounts.ToArray(), sum, series.Family.Shape.HasNativeQuantiles ? native.Copy() : null);
         snapshots.Add(new SeriesSnapshot(labelNames, series.ExposedLabelValues, histogram.Count, histogram: histogram));
     }
 

@@ -59,6 +59,30 @@ public sealed class HistoryEndpointTests
     }
 
     [Test]
+    public async Task Native_histogram_has_windowed_quantiles_from_its_native_buckets()
+    {
+        // A bucket factor of 2 gives schema 0, whose buckets include (2, 4] and (4, 8].
+        await using var app = await StartAsync(registry => registry.CreateNativeHistogram("latency_seconds", "Latency.", new NativeHistogramOptions { BucketFactor = 2 }));
+        var latency = app.Registry().CreateNativeHistogram("latency_seconds", "Latency.", new NativeHistogramOptions { BucketFactor = 2 });
+        for (var i = 0; i < 10; i++)
+        {
+            latency.Observe(3);
+            latency.Observe(6);
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+
+        var json = await app.GetTestClient().GetStringAsync("/metrics/history?family=latency_seconds");
+
+        // By hand: 10 in (2, 4] and 10 in (4, 8]. p50: rank 10 tops (2, 4], 4; p95: rank 19 is 9 into (4, 8],
+        // 4 + 4 × 9/10 = 7.6; p99: rank 19.8, 4 + 4 × 9.8/10 = 7.92. Average (30 + 60) / 20 = 4.5.
+        json.ShouldEndWith(
+            "\"families\":[" +
+            """{"selector":"latency_seconds","name":"latency_seconds","type":"histogram","labelNames":[],"series":[""" +
+            """{"labels":{},"rate":[null,2],"increase":20,"quantiles":[{"quantile":0.5,"values":[null,4]},{"quantile":0.95,"values":[null,7.6]},{"quantile":0.99,"values":[null,7.92]}],"average":[null,4.5]}]}]}""");
+    }
+
+    [Test]
     public async Task Window_keeps_the_points_that_cover_it()
     {
         await using var app = await StartAsync(registry => registry.CreateCounter("requests", "Requests."));

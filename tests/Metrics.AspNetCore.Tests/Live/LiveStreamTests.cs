@@ -50,6 +50,31 @@ public sealed class LiveStreamTests
     }
 
     [Test]
+    public async Task Stream_updates_carry_the_quantiles_of_a_native_histogram()
+    {
+        await using var app = await StartAsync();
+        // A bucket factor of 2 gives schema 0, whose buckets include (2, 4] and (4, 8].
+        var latency = app.Registry().CreateNativeHistogram("latency_seconds", "Latency.", new NativeHistogramOptions { BucketFactor = 2 });
+        using var client = new HttpClient { BaseAddress = app.Address() };
+        using var response = await client.GetAsync("/metrics/stream?family=latency_seconds", HttpCompletionOption.ResponseHeadersRead);
+        using var events = new ServerSentEvents(await response.Content.ReadAsStreamAsync());
+        await events.ReadAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            latency.Observe(3);
+            latency.Observe(6);
+        }
+
+        _clock.Advance(Second);
+        var (_, update) = await events.ReadAsync();
+
+        // By hand: 10 in (2, 4] and 10 in (4, 8]; p50 tops (2, 4] at 4, p95 is 9 of 10 into (4, 8], 7.6, and p99 9.8 of 10, 7.92.
+        var series = update.GetProperty("families")[0].GetProperty("series")[0];
+        series.GetProperty("quantiles").EnumerateArray().Select(q => q.GetProperty("values")[0].GetDouble()).ShouldBe([4, 7.6, 7.92]);
+        series.GetProperty("average")[0].GetDouble().ShouldBe(4.5);
+    }
+
+    [Test]
     public async Task WebSocket_pushes_the_same_documents_and_its_close_frees_the_client()
     {
         await using var app = await StartAsync();

@@ -47,6 +47,30 @@ public sealed class MetricHistoryMemoryTests
         allocated.ShouldBeLessThan(22L * 1024 * 1024);
     }
 
+    [Test]
+    public void Thousand_native_histogram_series_of_12_buckets_at_180_points_take_their_documented_room()
+    {
+        var registry = new MetricRegistry();
+        var histograms = registry.CreateNativeHistogramFamily("latency_seconds", "Latency.", ["route"]);
+        for (var series = 0; series < 1_000; series++)
+        {
+            var histogram = histograms.WithLabels($"/route/{series}");
+            for (var bucket = 0; bucket < 12; bucket++)
+            {
+                histogram.Observe(0.001 * Math.Pow(2.5, bucket));
+            }
+        }
+
+        var allocated = AllocatedWhileFilling(registry);
+
+        // (52 + 12·R)·N per native-only series, R the room per point: the first point's 12 populated buckets (room
+        // starts at the larger of 8 and what the first point needs) at N = 180 make 35,280 bytes; plus the per-series
+        // bookkeeping and the histogram's own reusable read buffers, well under 8 KiB.
+        TestContext.Out.WriteLine($"1,000 native histogram series, 12 buckets, N = {Capacity}: {allocated:N0} bytes ({allocated / 1_000.0:N0} per series)");
+        allocated.ShouldBeGreaterThan(1_000L * (52 + (12 * 12)) * Capacity);
+        allocated.ShouldBeLessThan(1_000L * (((52 + (12 * 12)) * Capacity) + 8192));
+    }
+
     private static long AllocatedWhileFilling(MetricRegistry registry)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -285,6 +285,27 @@ public sealed class NativeHistogramTests
     }
 
     [Test]
+    public void Adding_native_only_histograms_raises_a_zero_threshold_that_falls_inside_a_populated_bucket_as_PromQL_does()
+    {
+        var registry = new MetricRegistry();
+        var wide = registry.CreateNativeHistogram("wide_seconds", "Zero bucket up to 1.5.", new NativeHistogramOptions { BucketFactor = 2, ZeroThreshold = 1.5 });
+        var narrow = registry.CreateNativeHistogram("narrow_seconds", "Default zero bucket.", SchemaZero);
+        // Wide: 0.5 in its zero bucket. Narrow: 1.2 in (1, 2] and 3 in (2, 4].
+        wide.Observe(0.5);
+        narrow.Observe(1.2);
+        narrow.Observe(3);
+
+        var snapshot = registry.Collect();
+        var total = HistogramSnapshot.Add([snapshot.Find("wide_seconds")!.Series[0].Histogram!, snapshot.Find("narrow_seconds")!.Series[0].Histogram!]);
+
+        // The threshold 1.5 falls inside the populated (1, 2], so PromQL's sum raises it to 2 and that bucket joins
+        // the zero bucket: 2 in [0, 2] (no negative buckets), 1 in (2, 4]. Rank 1.5 is 75% through the zero bucket.
+        total.Quantile(0.5).ShouldBe(1.5);
+        // Rank 2.7 is 70% through (2, 4].
+        total.Quantile(0.9).ShouldBe(2 + (2 * 0.7), 1e-12);
+    }
+
+    [Test]
     public void Registering_again_returns_the_family_only_with_the_same_native_settings_and_classic_buckets()
     {
         var registry = new MetricRegistry();
