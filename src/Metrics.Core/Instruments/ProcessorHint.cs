@@ -8,7 +8,7 @@ namespace Metrics;
 /// </summary>
 /// <remarks>
 /// Where the runtime finds the system call cheap, <see cref="Thread.GetCurrentProcessorId"/> makes it on every call,
-/// and then it costs a striped observation about a quarter of its time. A stripe needs the processor only to be
+/// and then that call is a large part of a striped observation. A stripe needs the processor only to be
 /// right most of the time: a thread that moved to another processor since it last asked writes a stripe that is not
 /// its processor's for at most <see cref="RefreshInterval"/> calls, which costs some contention and never a count,
 /// since every stripe takes any number of writers. This is the runtime's own cache for slow system calls, kept

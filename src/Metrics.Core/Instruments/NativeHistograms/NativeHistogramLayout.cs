@@ -137,7 +137,7 @@ internal sealed class NativeHistogramLayout
         }
 
         // The stripe is this observation's until the store below: nobody else writes this owner area meanwhile.
-        ref var area = ref Unsafe.Add(ref controlWord, OwnerArea(0, control));
+        ref var area = ref Unsafe.Add(ref controlWord, OwnerAreaOffset(control));
         ref var sumBits = ref Unsafe.Add(ref area, SumCell);
         sumBits = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(sumBits) + value);
         Unsafe.Add(ref area, cell)++;
@@ -225,7 +225,10 @@ internal sealed class NativeHistogramLayout
         RoundUpToCacheLine(FirstAreaCell + (4 * (FirstBucketCell + capacity))) + LongsPerCacheLine;
 
     /// <summary>The first cell of the owner area of the set the hot bit of <paramref name="control"/> names; its overflow area follows.</summary>
-    private int OwnerArea(int stripe, long control) => stripe + FirstAreaCell + ((int)((ulong)control >> 63) * 2 * _areaStride);
+    private int OwnerArea(int stripe, long control) => stripe + OwnerAreaOffset(control);
+
+    /// <summary>Where that owner area starts, counted from the stripe's control word.</summary>
+    private int OwnerAreaOffset(long control) => FirstAreaCell + ((int)((ulong)control >> 63) * 2 * _areaStride);
 
     private int HotOverflowOfFirstStripe() =>
         OwnerArea(LongsPerCacheLine, Volatile.Read(ref _cells[LongsPerCacheLine])) + _areaStride;
